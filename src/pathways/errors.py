@@ -1,0 +1,84 @@
+"""Errors that services raise, mapped once to HTTP problems and CLI exit codes.
+
+Each carries a one-line `message` fit to show a user: no stack traces, no input echoed
+back beyond short identifiers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class PathwaysError(Exception):
+    """Base of every expected failure. `status` is the HTTP status it maps to."""
+
+    status = 400
+    title = "Bad request"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a model, tied to the element that carries it."""
+
+    message: str
+    element_id: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.element_id}: {self.message}" if self.element_id else self.message
+
+
+class InvalidModel(PathwaysError):
+    status = 422
+    title = "Invalid process model"
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        first = str(problems[0]) if problems else "invalid model"
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        super().__init__(first + more)
+
+
+class InvalidData(PathwaysError):
+    status = 422
+    title = "Invalid data"
+
+    def __init__(self, message: str, errors: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.errors = errors or [message]
+
+
+class NotFound(PathwaysError):
+    status = 404
+    title = "Not found"
+
+
+class NotPermitted(PathwaysError):
+    status = 403
+    title = "Not permitted"
+
+
+class Conflict(PathwaysError):
+    status = 409
+    title = "Conflict"
+
+
+class TaskNotReady(Conflict):
+    title = "Task not ready"
+
+
+class ScriptFailure(PathwaysError):
+    """A script or expression in a model failed or ran out of budget; nothing was saved."""
+
+    status = 422
+    title = "Script failed"
+
+
+class EngineFailure(PathwaysError):
+    """The engine could not advance the case as the model says (e.g. no gateway branch)."""
+
+    status = 422
+    title = "The case cannot advance"

@@ -1,0 +1,54 @@
+"""Kinds of organisation, and how a lane in a model names one.
+
+A lane's name is the kind's code or its English name, case and spacing ignored, so
+"Employment area", "employment_area" and "EMPLOYMENT  AREA" all mean the same kind.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+
+class OrganisationKind(StrEnum):
+    MUNICIPALITY = "municipality"
+    WELLBEING_COUNTY = "wellbeing_county"
+    EMPLOYMENT_AREA = "employment_area"
+    ELY_CENTRE = "ely_centre"
+    KELA = "kela"
+    EDUCATION_PROVIDER = "education_provider"
+    THIRD_SECTOR = "third_sector"
+
+
+ENGLISH_NAMES: dict[OrganisationKind, str] = {
+    OrganisationKind.MUNICIPALITY: "Municipality",
+    OrganisationKind.WELLBEING_COUNTY: "Wellbeing services county",
+    OrganisationKind.EMPLOYMENT_AREA: "Employment area",
+    OrganisationKind.ELY_CENTRE: "ELY Centre",
+    OrganisationKind.KELA: "Kela",
+    OrganisationKind.EDUCATION_PROVIDER: "Education provider",
+    OrganisationKind.THIRD_SECTOR: "Third sector",
+}
+
+# The kinds every case team has one of: the client's municipality and those covering it.
+TEAM_KINDS = (
+    OrganisationKind.MUNICIPALITY,
+    OrganisationKind.WELLBEING_COUNTY,
+    OrganisationKind.EMPLOYMENT_AREA,
+)
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"[\s_]+", "", text).casefold()
+
+
+_BY_FOLDED = {_fold(name): kind for kind, name in ENGLISH_NAMES.items()} | {
+    _fold(kind.value): kind for kind in OrganisationKind
+}
+
+
+def kind_for_lane(lane: str | None) -> OrganisationKind | None:
+    """The organisation kind a lane names, or None if it names none."""
+    if not lane:
+        return None
+    return _BY_FOLDED.get(_fold(lane))

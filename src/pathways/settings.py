@@ -1,0 +1,41 @@
+"""Settings from `PATHWAYS_*` variables, built once by `get_settings()`.
+
+Nested groups read `PATHWAYS_<GROUP>__<FIELD>`, e.g. `PATHWAYS_SANDBOX__SECONDS`.
+Nothing here touches the environment at import time.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class SandboxSettings(BaseModel):
+    """Budgets for scripts and expressions found in models."""
+
+    seconds: float = Field(default=1.0, gt=0, le=60)
+    max_size: int = Field(
+        default=1_000_000, gt=0, description="largest str/list/int a script may build"
+    )
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="PATHWAYS_", env_nested_delimiter="__", extra="ignore"
+    )
+
+    database_url: str = "sqlite:///pathways.db"
+    data_dir: Path = Path("var")
+    forms_dir: Path = Path("forms")
+    bpmn_dir: Path = Path("bpmn")
+    max_bpmn_bytes: int = Field(default=2 * 1024 * 1024, gt=0)
+    demo: bool = False
+    sandbox: SandboxSettings = SandboxSettings()
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""The audit and access log: append only; reads of client data are recorded, not only writes."""

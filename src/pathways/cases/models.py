@@ -1,0 +1,56 @@
+"""Clients and the process instances (cases) that run for them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from pathways.db.base import Base, JSONValue, UTCDateTime
+from pathways.processes.models import ProcessVersion
+
+
+class InstanceState(StrEnum):
+    RUNNING = "running"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class Client(Base):
+    """A pseudonymous client: a reference, a municipality and two languages, nothing more."""
+
+    __tablename__ = "client"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(64), unique=True)
+    municipality: Mapped[str] = mapped_column(String(64), index=True)
+    contact_language: Mapped[str | None] = mapped_column(String(8))
+    integration_language: Mapped[str | None] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ProcessInstance(Base):
+    """A case. `workflow_state` (the engine's JSON, spec excluded) is its source of truth."""
+
+    __tablename__ = "process_instance"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id"), index=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id"), index=True)
+    team: Mapped[dict[str, str]] = mapped_column(JSONValue)
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    started_by: Mapped[str | None] = mapped_column(String(64))
+    workflow_state: Mapped[str] = mapped_column(Text)
+    serializer_version: Mapped[str] = mapped_column(String(16))
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[ProcessVersion] = relationship(lazy="joined")
+    client: Mapped[Client] = relationship(lazy="joined")
+
+    # Every write checks and bumps `revision`: a writer that lost a race fails instead of
+    # overwriting, even where no row lock was taken.
+    __mapper_args__ = {"version_id_col": revision}

@@ -1,0 +1,68 @@
+"""Organisations, the municipalities they cover, and the people who work in them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from pathways.db.base import Base, JSONValue, UTCDateTime
+from pathways.organisation_kinds import OrganisationKind
+
+__all__ = ["Coverage", "Organisation", "OrganisationKind", "Role", "User"]
+
+
+class Role(StrEnum):
+    DESIGNER = "designer"
+    CASEWORKER = "caseworker"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+class Organisation(Base):
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    coverage: Mapped[list[Coverage]] = relationship(
+        back_populates="organisation", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def covers(self) -> list[str]:
+        return sorted(c.municipality_code for c in self.coverage)
+
+
+class Coverage(Base):
+    """An organisation serves the clients of this municipality (a municipality covers itself)."""
+
+    __tablename__ = "coverage"
+    __table_args__ = (UniqueConstraint("organisation_id", "municipality_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
+    municipality_code: Mapped[str] = mapped_column(String(64), index=True)
+    organisation: Mapped[Organisation] = relationship(back_populates="coverage")
+
+
+class User(Base):
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    roles: Mapped[list[str]] = mapped_column(JSONValue)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+
+    def has_role(self, role: Role) -> bool:
+        return role.value in self.roles

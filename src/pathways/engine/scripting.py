@@ -1,0 +1,103 @@
+"""SpiffWorkflow's script engine, running everything through the sandbox.
+
+Contract: `script_engine(budget)` gives the engine to attach to every workflow
+(again after every deserialize). Script tasks, pre/post scripts, gateway conditions,
+timer and other expressions then run in `pathways.engine.sandbox` with that budget,
+with SpiffWorkflow's semantics: a script updates the task data in place (only data;
+on failure the task data is left as it was), an expression reads the task data over
+the external context (data objects). A failure comes out as SpiffWorkflow's
+`WorkflowTaskException` whose `__cause__` and `.exception` are the sandbox's
+`ScriptError`, with the script line in `line_number` and in the message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from SpiffWorkflow.bpmn.script_engine.python_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.script_engine.python_environment import TaskDataEnvironment
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+
+from pathways.engine import sandbox
+from pathways.engine.sandbox import Budget, ScriptError
+
+
+class SandboxedEnvironment(TaskDataEnvironment):  # type: ignore[misc]
+    """TaskDataEnvironment with `eval`/`exec` replaced by the sandbox."""
+
+    def __init__(self, budget: Budget) -> None:
+        super().__init__({})  # no extra globals: the sandbox brings its own helpers
+        self.budget = budget
+
+    def evaluate(
+        self,
+        expression: str,
+        context: Mapping[str, Any],
+        external_context: Mapping[str, Any] | None = None,
+    ) -> Any:
+        # Task data shadows the external context, as in SpiffWorkflow.
+        return sandbox.evaluate(expression, {**(external_context or {}), **context}, self.budget)
+
+    def execute(
+        self,
+        script: str,
+        context: dict[str, Any],
+        external_context: Mapping[str, Any] | None = None,
+    ) -> bool:
+        external = external_context or {}
+        self.check_for_overwrite(context, external)
+        namespace = {**external, **context}
+        sandbox.execute(script, namespace, self.budget)
+        for name in external:  # the external context is lent, not task data
+            namespace.pop(name, None)
+        context.clear()
+        context.update(namespace)
+        return True
+
+
+class SandboxedScriptEngine(PythonScriptEngine):  # type: ignore[misc]
+    """PythonScriptEngine whose errors carry the sandbox's ScriptError and its line."""
+
+    def __init__(self, budget: Budget) -> None:
+        super().__init__(environment=SandboxedEnvironment(budget))
+        self.budget = budget
+
+    def evaluate(
+        self, task: Any, expression: str, external_context: Mapping[str, Any] | None = None
+    ) -> Any:
+        try:
+            return self.environment.evaluate(expression, task.data, external_context)
+        except SpiffWorkflowException as error:
+            error.add_note(f"Error evaluating expression '{expression}'")
+            raise
+        except Exception as error:
+            detail = error.message if isinstance(error, ScriptError) else str(error)
+            message = f"Error evaluating expression '{expression}': {detail}"
+            raise _task_error(task, message, error, expression) from error
+
+    def create_task_exec_exception(
+        self, task: Any, script: str, err: Exception
+    ) -> WorkflowTaskException:
+        # The base class looks for the line in frames named '<string>'; ours know it.
+        if not isinstance(err, ScriptError):
+            return super().create_task_exec_exception(task, script, err)
+        return _task_error(task, err.message, err, script)
+
+
+def _task_error(task: Any, message: str, error: Exception, source: str) -> WorkflowTaskException:
+    line = error.line if isinstance(error, ScriptError) else None
+    lines = source.splitlines()
+    text = lines[line - 1] if line and 0 < line <= len(lines) else ""
+    wrapped = WorkflowTaskException(
+        message, task=task, exception=error, line_number=line or 0, error_line=text
+    )
+    wrapped.exception = error  # SpiffWorkflow keeps only the type's name
+    wrapped.__cause__ = error
+    return wrapped
+
+
+def script_engine(budget: Budget) -> SandboxedScriptEngine:
+    """A script engine that runs everything in the sandbox within `budget`."""
+    return SandboxedScriptEngine(budget)

@@ -1,0 +1,39 @@
+"""The engine: the only code that imports SpiffWorkflow.
+
+Contract:
+- `build` turns untrusted BPMN bytes into deployable specs plus lint problems; it
+  parses with entities, DTDs and network off.
+- Every change to a case goes through a `Pathway` (start, complete, deliver,
+  fire_timers, cancel) and comes back as an `Advance`: the new state and its
+  projection (open human tasks, waiting timers, what completed, was cancelled or fired,
+  messages thrown). The caller writes all of it in one transaction or none of it.
+- Scripts and expressions run only in the sandbox, re-attached after every load.
+- SpiffWorkflow's timers read `pathways.clock`.
+"""
+
+from pathways.engine.build import BuiltProcess, build
+from pathways.engine.data import check_incoming
+from pathways.engine.lint import FormCheck, FormKind
+from pathways.engine.projection import Advance, OpenTask, ThrownMessage, WaitingTimer
+from pathways.engine.runtime import PATHWAYS, Pathway
+from pathways.engine.sandbox import Budget
+from pathways.engine.serialization import SERIALIZER_VERSION
+from pathways.engine.timing import add_duration, parse_duration
+
+__all__ = [
+    "PATHWAYS",
+    "SERIALIZER_VERSION",
+    "Advance",
+    "Budget",
+    "BuiltProcess",
+    "FormCheck",
+    "FormKind",
+    "OpenTask",
+    "Pathway",
+    "ThrownMessage",
+    "WaitingTimer",
+    "add_duration",
+    "build",
+    "check_incoming",
+    "parse_duration",
+]

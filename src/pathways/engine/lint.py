@@ -1,0 +1,202 @@
+"""Checks of a parsed model beyond what the BPMN schema says, each tied to an element.
+
+A model passes when every user task sits in a lane naming an organisation kind, the
+forms it names exist and are valid, its due properties parse, every script and
+condition compiles in the sandbox, and every timer expression evaluates (or, when it
+reads case data, at least compiles).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Literal
+
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    CycleTimerEventDefinition,
+    DurationTimerEventDefinition,
+    TimerEventDefinition,
+)
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptTask
+from SpiffWorkflow.bpmn.specs.mixins.service_task import ServiceTask
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity
+
+from pathways.engine import sandbox
+from pathways.engine.sandbox import Budget, ScriptFailed
+from pathways.engine.timing import parse_duration
+from pathways.errors import Problem
+from pathways.organisation_kinds import ENGLISH_NAMES, kind_for_lane
+
+FormKind = Literal["schema", "ui"]
+FormCheck = Callable[[str, FormKind], str | None]
+
+_KIND_NAMES = ", ".join(ENGLISH_NAMES.values())
+
+
+def lint(
+    spec: Any, subprocess_specs: dict[str, Any], *, check_form: FormCheck, budget: Budget
+) -> list[Problem]:
+    """Every problem of a process and the processes it calls, in document order."""
+    problems: list[Problem] = []
+    for index, process in enumerate([spec, *subprocess_specs.values()]):
+        called = index > 0
+        for task_spec in process.task_specs.values():
+            if task_spec.bpmn_id is None:
+                continue  # SpiffWorkflow's own helper specs (joins, splits)
+            problems.extend(_check_task(task_spec, called, check_form, budget))
+    return problems
+
+
+def _check_task(
+    task_spec: Any, called: bool, check_form: FormCheck, budget: Budget
+) -> Iterator[Problem]:
+    element = task_spec.bpmn_id
+    if getattr(task_spec, "manual", False) or isinstance(task_spec, CallActivity):
+        yield from _check_lane(element, task_spec, called)
+    if getattr(task_spec, "manual", False):
+        yield from _check_properties(element, task_spec, check_form)
+    if isinstance(task_spec, ServiceTask):
+        yield Problem("service tasks are not supported: model the step as a user task", element)
+    if isinstance(task_spec, ScriptTask):
+        yield from _compiles(element, "script", task_spec.script, "exec")
+    yield from _compiles(element, "pre-script", getattr(task_spec, "prescript", None), "exec")
+    yield from _compiles(element, "post-script", getattr(task_spec, "postscript", None), "exec")
+    for condition, target in getattr(task_spec, "cond_task_specs", []):
+        if condition is not None:
+            yield from _compiles(element, f"condition to {target}", condition.args[0], "eval")
+    if isinstance(task_spec, CatchingEvent) and isinstance(
+        task_spec.event_definition, TimerEventDefinition
+    ):
+        yield from _check_timer(element, task_spec.event_definition, budget)
+
+
+def _check_lane(element: str, task_spec: Any, called: bool) -> Iterator[Problem]:
+    lane = task_spec.lane
+    if lane is None:
+        if not called:  # a called process's tasks take the lane of the call activity
+            yield Problem(
+                f"'{_name(task_spec)}' is in no lane; put it in an organisation's lane", element
+            )
+        return
+    if kind_for_lane(lane) is None:
+        yield Problem(
+            f"lane '{lane}' of '{_name(task_spec)}' names no organisation kind "
+            f"(use one of: {_KIND_NAMES})",
+            element,
+        )
+
+
+def _check_properties(element: str, task_spec: Any, check_form: FormCheck) -> Iterator[Problem]:
+    properties: dict[str, str] = (task_spec.extensions or {}).get("properties", {})
+    for name, kind in (("formJsonSchemaFilename", "schema"), ("formUiSchemaFilename", "ui")):
+        filename = properties.get(name)
+        if filename is not None:
+            reason = check_form(filename, kind)  # type: ignore[arg-type]
+            if reason is not None:
+                yield Problem(reason, element)
+    due_in = properties.get("dueIn")
+    if due_in is not None:
+        try:
+            parse_duration(due_in)
+        except ValueError:
+            yield Problem(
+                f"dueIn '{due_in[:40]}' is not an ISO 8601 duration such as P14D", element
+            )
+    working_days = properties.get("dueInWorkingDays")
+    if working_days is not None and not (working_days.isdigit() and int(working_days) <= 3650):
+        yield Problem(
+            f"dueInWorkingDays '{working_days[:40]}' is not a whole number of days", element
+        )
+
+
+def _compiles(
+    element: str, what: str, source: str | None, mode: Literal["exec", "eval"]
+) -> Iterator[Problem]:
+    if not source:
+        return
+    reason = sandbox.check(source, mode)
+    if reason is not None:
+        yield Problem(f"{what} does not compile in the sandbox: {reason}", element)
+
+
+def _check_timer(element: str, definition: Any, budget: Budget) -> Iterator[Problem]:
+    expression = definition.expression
+    reason = sandbox.check(expression, "eval")
+    if reason is not None:
+        yield Problem(f"timer expression does not compile in the sandbox: {reason}", element)
+        return
+    try:
+        value = sandbox.evaluate(expression, {}, budget)
+    except ScriptFailed as error:
+        if _LOOKS_LIKE_ISO.match(expression.strip()):
+            yield Problem(
+                f"timer expression {expression.strip()[:40]} is Python: write it as a string, "
+                f'"{expression.strip()[:40]}"',
+                element,
+            )
+        elif not _reads_case_data(error):
+            yield Problem(f"timer expression fails: {error.message}", element)
+        return  # it reads case data: evaluated when the case reaches it
+    reason = _timer_value_problem(definition, value)
+    if reason is not None:
+        yield Problem(reason, element)
+
+
+# An unquoted ISO value (P14D, R3/PT1H) reads as a Python name and fails only at run time.
+_LOOKS_LIKE_ISO = re.compile(r"^(R\d*/)?P[0-9TWYMDHS.]+$")
+
+
+def _reads_case_data(error: ScriptFailed) -> bool:
+    return isinstance(error.__cause__, NameError) or error.message.startswith("NameError")
+
+
+def _timer_value_problem(definition: Any, value: object) -> str | None:
+    if not isinstance(value, str):
+        return f'timer expression gives {type(value).__name__}, not a string such as "P14D"'
+    try:
+        if isinstance(definition, CycleTimerEventDefinition):
+            TimerEventDefinition.parse_iso_recurring_interval(value)
+        elif isinstance(definition, DurationTimerEventDefinition):
+            parse_duration(value)
+        else:
+            TimerEventDefinition.parse_time_or_duration(value)
+    except Exception:  # noqa: BLE001 — SpiffWorkflow raises plain Exception for bad values
+        return f"timer value '{value[:40]}' is not a valid ISO 8601 {_timer_word(definition)}"
+    return None
+
+
+def _timer_word(definition: Any) -> str:
+    if isinstance(definition, CycleTimerEventDefinition):
+        return "cycle such as R3/PT1H"
+    if isinstance(definition, DurationTimerEventDefinition):
+        return 'duration such as P14D (quoted: "P14D")'
+    return "date-time with an offset"
+
+
+def _name(task_spec: Any) -> str:
+    return str(task_spec.bpmn_name or task_spec.bpmn_id)
+
+
+def forms_named(specs: Iterable[Any]) -> list[str]:
+    """Form files the user tasks of these specs name, schema and UI alike."""
+    found: set[str] = set()
+    for process in specs:
+        for task_spec in process.task_specs.values():
+            properties = (getattr(task_spec, "extensions", None) or {}).get("properties", {})
+            for key in ("formJsonSchemaFilename", "formUiSchemaFilename"):
+                if properties.get(key):
+                    found.add(properties[key])
+    return sorted(found)
+
+
+def lane_kinds(specs: Iterable[Any]) -> list[str]:
+    """Organisation kinds named by the lanes that hold human work in these specs."""
+    kinds: set[str] = set()
+    for process in specs:
+        for task_spec in process.task_specs.values():
+            if getattr(task_spec, "manual", False) or isinstance(task_spec, CallActivity):
+                kind = kind_for_lane(task_spec.lane)
+                if kind is not None:
+                    kinds.add(kind.value)
+    return sorted(kinds)

@@ -1,0 +1,156 @@
+"""What the rest of Pathways sees of a workflow: plain, typed, SpiffWorkflow-free values.
+
+`task` and `timer` rows are rewritten from these after every change, so lists,
+dashboards and the poller never load a workflow to answer a query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    CycleTimerEventDefinition,
+    DurationTimerEventDefinition,
+    TimerEventDefinition,
+)
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskState
+
+TimerKind = Literal["duration", "date", "cycle"]
+
+
+@dataclass(frozen=True)
+class OpenTask:
+    """A human task waiting for someone."""
+
+    spiff_id: str
+    bpmn_id: str
+    name: str
+    lane: str | None
+    documentation: str | None
+    form: str | None
+    ui_form: str | None
+    due_in: str | None
+    due_in_working_days: int | None
+
+
+@dataclass(frozen=True)
+class WaitingTimer:
+    """A timer event the case waits on, and the activity it is attached to, if any."""
+
+    spiff_id: str
+    bpmn_id: str
+    kind: TimerKind
+    due_at: datetime
+    attached_to: str | None
+    interrupting: bool
+
+
+@dataclass(frozen=True)
+class ThrownMessage:
+    name: str
+    payload: Any
+
+
+@dataclass(frozen=True)
+class Advance:
+    """The result of one change to a case, ready to be written in one transaction."""
+
+    state: str
+    serializer_version: str
+    open_tasks: tuple[OpenTask, ...]
+    timers: tuple[WaitingTimer, ...]
+    completed: frozenset[str]
+    cancelled: frozenset[str]
+    fired_timers: frozenset[str]
+    messages: tuple[ThrownMessage, ...]
+    finished: bool
+
+
+def open_human_tasks(workflow: BpmnWorkflow) -> list[Task]:
+    tasks: list[Task] = workflow.get_tasks(state=TaskState.READY, manual=True)
+    return tasks
+
+
+def describe(task: Task) -> OpenTask:
+    spec = task.task_spec
+    properties: dict[str, str] = (getattr(spec, "extensions", None) or {}).get("properties", {})
+    working_days = properties.get("dueInWorkingDays")
+    return OpenTask(
+        spiff_id=str(task.id),
+        bpmn_id=spec.bpmn_id,
+        name=spec.bpmn_name or spec.bpmn_id,
+        lane=lane_of(task),
+        documentation=spec.documentation,
+        form=properties.get("formJsonSchemaFilename"),
+        ui_form=properties.get("formUiSchemaFilename"),
+        due_in=properties.get("dueIn"),
+        due_in_working_days=int(working_days) if working_days is not None else None,
+    )
+
+
+def lane_of(task: Task) -> str | None:
+    """The task's lane; tasks of a called process take the lane of the call activity."""
+    lane: str | None = task.task_spec.lane
+    workflow = task.workflow
+    while lane is None and isinstance(workflow, BpmnSubWorkflow):
+        caller = workflow.top_workflow.get_task_from_id(workflow.parent_task_id)
+        lane = caller.task_spec.lane
+        workflow = caller.workflow
+    return lane
+
+
+def waiting_timer_tasks(workflow: BpmnWorkflow) -> Iterator[Task]:
+    for task in workflow.get_tasks(state=TaskState.WAITING):
+        spec = task.task_spec
+        if isinstance(spec, CatchingEvent) and isinstance(
+            spec.event_definition, TimerEventDefinition
+        ):
+            yield task
+
+
+def describe_timer(task: Task) -> WaitingTimer | None:
+    """The timer's due time, or None while the engine has not computed it yet."""
+    definition = task.task_spec.event_definition
+    value = task.internal_data.get("event_value")
+    if value is None:
+        return None
+    kind: TimerKind
+    if isinstance(definition, CycleTimerEventDefinition):
+        kind, due = "cycle", datetime.fromisoformat(value["next"])
+    elif isinstance(definition, DurationTimerEventDefinition):
+        kind, due = "duration", TimerEventDefinition.get_datetime(value)
+    else:
+        kind, due = "date", TimerEventDefinition.parse_time_or_duration(value)
+    attached = _attached_activity(task)
+    return WaitingTimer(
+        spiff_id=str(task.id),
+        bpmn_id=task.task_spec.bpmn_id,
+        kind=kind,
+        due_at=_plain_utc(due),
+        attached_to=str(attached.id) if attached is not None else None,
+        interrupting=bool(getattr(task.task_spec, "cancel_activity", True)),
+    )
+
+
+def _plain_utc(moment: datetime) -> datetime:
+    # The engine's clock hands out a datetime subclass; keep it out of our values.
+    utc = moment.astimezone(UTC)
+    return datetime.combine(utc.date(), utc.time(), UTC)
+
+
+def _attached_activity(task: Task) -> Task | None:
+    parent = task.parent
+    if parent is None or not isinstance(parent.task_spec, BoundaryEventSplit):
+        return None
+    for sibling in parent.children:
+        if sibling is not task and not isinstance(sibling.task_spec, CatchingEvent):
+            return sibling
+    return None

@@ -1,0 +1,237 @@
+"""Running a deployed pathway: start, complete, deliver, fire timers, cancel.
+
+Every change to a case goes through `Pathway`: load the state, attach the sandboxed
+script engine, apply the change, advance to the next waits, and return an `Advance`
+with the new state and its projection. Nothing is kept between calls but the spec,
+so a failure leaves the stored state untouched.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from threading import Lock
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
+from SpiffWorkflow.util.task import TaskState
+
+from pathways.engine.projection import (
+    Advance,
+    ThrownMessage,
+    describe,
+    describe_timer,
+    open_human_tasks,
+    waiting_timer_tasks,
+)
+from pathways.engine.sandbox import Budget, ScriptError
+from pathways.engine.scripting import script_engine
+from pathways.engine.serialization import (
+    SERIALIZER_VERSION,
+    SpecBundle,
+    dump_state,
+    load_spec,
+    load_state,
+)
+from pathways.engine.timing import install_engine_clock
+from pathways.errors import Conflict, EngineFailure, ScriptFailure, TaskNotReady
+
+install_engine_clock()
+
+
+class Pathway:
+    """One deployed process version, ready to run cases."""
+
+    def __init__(self, spec_text: str, budget: Budget) -> None:
+        self.spec_text = spec_text
+        self.bundle: SpecBundle = load_spec(spec_text)
+        self.budget = budget
+
+    def start(self, data: dict[str, Any]) -> Advance:
+        workflow = BpmnWorkflow(
+            self.bundle.spec, self.bundle.subprocess_specs, script_engine=self._scripts()
+        )
+        workflow.task_tree.data.update(data)
+        with _engine_errors():
+            workflow.do_engine_steps()
+        return _advance(workflow, _Snapshot.empty())
+
+    def complete(self, state: str, version: str, task_id: str, data: dict[str, Any]) -> Advance:
+        workflow = self._load(state, version)
+        task = _find(workflow, task_id)
+        if task is None or task.state != TaskState.READY or not task.task_spec.manual:
+            raise TaskNotReady("the task is no longer waiting to be completed")
+        before = _Snapshot.of(workflow)
+        with _engine_errors():
+            task.data.update(data)
+            task.run()
+            workflow.do_engine_steps()
+        return _advance(workflow, before)
+
+    def deliver(self, state: str, version: str, name: str, payload: Any) -> Advance:
+        workflow = self._load(state, version)
+        before = _Snapshot.of(workflow)
+        try:
+            workflow.send_event(BpmnEvent(MessageEventDefinition(name), payload=payload))
+        except SpiffWorkflowException:
+            raise Conflict(f"the case is not waiting for the message {name!r}") from None
+        with _engine_errors():
+            workflow.do_engine_steps()
+        return _advance(workflow, before)
+
+    def fire_timers(self, state: str, version: str) -> Advance:
+        """Run whatever timers are due by `pathways.clock` now."""
+        workflow = self._load(state, version)
+        before = _Snapshot.of(workflow)
+        with _engine_errors():
+            workflow.refresh_timers()
+            workflow.do_engine_steps()
+        return _advance(workflow, before)
+
+    def cancel(self, state: str, version: str) -> Advance:
+        workflow = self._load(state, version)
+        before = _Snapshot.of(workflow)
+        workflow.cancel()
+        return _advance(workflow, before)
+
+    def task_data(self, state: str, version: str, task_id: str) -> dict[str, Any]:
+        task = _find(self._load(state, version), task_id)
+        return dict(task.data) if task is not None else {}
+
+    def _load(self, state: str, version: str) -> BpmnWorkflow:
+        workflow = load_state(state, version, self.spec_text, self.bundle)
+        # A restored workflow carries SpiffWorkflow's unrestricted engine: replace it first.
+        workflow.script_engine = self._scripts()
+        return workflow
+
+    def _scripts(self) -> Any:
+        return script_engine(self.budget)
+
+
+class _Snapshot:
+    """Which human tasks and timers were waiting before a change."""
+
+    def __init__(self, tasks: set[str], timers: set[str]) -> None:
+        self.tasks = tasks
+        self.timers = timers
+
+    @classmethod
+    def empty(cls) -> _Snapshot:
+        return cls(set(), set())
+
+    @classmethod
+    def of(cls, workflow: BpmnWorkflow) -> _Snapshot:
+        return cls(
+            {str(t.id) for t in open_human_tasks(workflow)},
+            {str(t.id) for t in waiting_timer_tasks(workflow)},
+        )
+
+
+def _advance(workflow: BpmnWorkflow, before: _Snapshot) -> Advance:
+    open_tasks = tuple(describe(t) for t in open_human_tasks(workflow))
+    timers = tuple(
+        timer for t in waiting_timer_tasks(workflow) if (timer := describe_timer(t)) is not None
+    )
+    still_open = {t.spiff_id for t in open_tasks}
+    still_waiting = {t.spiff_id for t in timers}
+    gone = before.tasks - still_open
+    completed = {i for i in gone if _state_of(workflow, i) == TaskState.COMPLETED}
+    fired = {i for i in before.timers - still_waiting if _state_of(workflow, i) in _RAN}
+    return Advance(
+        state=dump_state(workflow),
+        serializer_version=SERIALIZER_VERSION,
+        open_tasks=open_tasks,
+        timers=timers,
+        completed=frozenset(completed),
+        cancelled=frozenset(gone - completed),
+        fired_timers=frozenset(fired),
+        messages=tuple(
+            ThrownMessage(e.event_definition.name, e.payload) for e in workflow.get_events()
+        ),
+        finished=bool(workflow.completed),
+    )
+
+
+_RAN = (TaskState.READY, TaskState.COMPLETED)
+
+
+def _find(workflow: BpmnWorkflow, task_id: str) -> Any:
+    try:
+        return workflow.get_task_from_id(UUID(task_id))
+    except (ValueError, TaskNotFoundException):
+        return None
+
+
+def _state_of(workflow: BpmnWorkflow, task_id: str) -> int | None:
+    task = _find(workflow, task_id)
+    return None if task is None else int(task.state)
+
+
+@contextmanager
+def _engine_errors() -> Iterator[None]:
+    """Turn SpiffWorkflow's failures into ours, naming the element and the reason."""
+    try:
+        yield
+    except WorkflowTaskException as error:
+        element = _element_of(error)
+        cause = _script_error(error)
+        if cause is not None:
+            raise ScriptFailure(f"{element}: {cause.message}") from None
+        raise EngineFailure(f"{element}: {_first_line(error)}") from None
+    except SpiffWorkflowException as error:
+        raise EngineFailure(_first_line(error)) from None
+
+
+def _element_of(error: WorkflowTaskException) -> str:
+    spec = getattr(error, "task_spec", None) or getattr(
+        getattr(error, "task", None), "task_spec", None
+    )
+    return str(getattr(spec, "bpmn_id", None) or getattr(spec, "name", "process"))
+
+
+def _script_error(error: BaseException) -> ScriptError | None:
+    seen: BaseException | None = error
+    for _ in range(8):  # follow a short chain of wrappers to the sandbox's own error
+        if seen is None:
+            return None
+        if isinstance(seen, ScriptError):
+            return seen
+        seen = getattr(seen, "exception", None) or seen.__cause__ or seen.__context__
+    return None
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return (text[0] if text else type(error).__name__)[:300]
+
+
+class SpecCache:
+    """Restored specs by version digest, so each version is restored once per process."""
+
+    def __init__(self, size: int = 64) -> None:
+        self._items: OrderedDict[tuple[str, Budget], Pathway] = OrderedDict()
+        self._size = size
+        self._lock = Lock()
+
+    def get(self, digest: str, budget: Budget, load: Callable[[], str]) -> Pathway:
+        key = (digest, budget)
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+                return found
+        pathway = Pathway(load(), budget)
+        with self._lock:
+            self._items[key] = pathway
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return pathway
+
+
+PATHWAYS = SpecCache()

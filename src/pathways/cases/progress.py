@@ -1,0 +1,65 @@
+"""The one way a case changes: lock it, advance it, write state and projections together."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from pathways import clock, engine
+from pathways.cases.models import InstanceState, ProcessInstance
+from pathways.deadlines.service import project_timers
+from pathways.errors import Conflict, NotFound, TaskNotReady
+from pathways.tasks.models import Task
+from pathways.tasks.projection import project_tasks
+
+
+def lock_instance(session: Session, instance_id: int) -> ProcessInstance:
+    """The case row, locked for this transaction and re-read after the lock.
+
+    PostgreSQL takes a row lock (`FOR UPDATE`); SQLite's `BEGIN IMMEDIATE` has already
+    serialised writers. Either way, a writer that waited sees the winner's changes.
+    """
+    instance = session.scalar(
+        select(ProcessInstance)
+        .where(ProcessInstance.id == instance_id)
+        .with_for_update(of=ProcessInstance)
+        .execution_options(populate_existing=True)
+    )
+    if instance is None:
+        raise NotFound(f"no case {instance_id}")
+    return instance
+
+
+def require_running(instance: ProcessInstance) -> None:
+    if instance.state != InstanceState.RUNNING:
+        raise TaskNotReady(f"case {instance.id} is {instance.state}")
+
+
+def apply_advance(
+    session: Session,
+    instance: ProcessInstance,
+    advance: engine.Advance,
+    *,
+    completed_by: int | None = None,
+    final_state: InstanceState = InstanceState.COMPLETED,
+) -> list[Task]:
+    """Write what the engine did; return the tasks it opened (the hand-off)."""
+    instance.workflow_state = advance.state
+    instance.serializer_version = advance.serializer_version
+    if advance.finished:
+        instance.state, instance.ended_at = final_state, clock.now()
+    try:
+        session.flush()  # the revision check: a lost race fails here, before anything else
+    except StaleDataError:
+        raise Conflict(f"case {instance.id} was changed by someone else; try again") from None
+    opened = project_tasks(
+        session,
+        instance_id=instance.id,
+        team=instance.team,
+        advance=advance,
+        completed_by=completed_by,
+    )
+    project_timers(session, instance_id=instance.id, advance=advance)
+    session.flush()
+    return opened

@@ -1,0 +1,76 @@
+"""Demo organisations and people: one client journey's worth of authorities.
+
+Fictional names. `load` is idempotent, so `make run` may call it every time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pathways.people import service as people
+from pathways.people.models import Organisation, User
+
+
+@dataclass(frozen=True)
+class DemoOrganisation:
+    code: str
+    kind: str
+    name: str
+    covers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    login: str
+    name: str
+    organisation: str
+    roles: tuple[str, ...]
+
+
+ORGANISATIONS = (
+    DemoOrganisation("barsby", "municipality", "Barsby"),
+    DemoOrganisation("ekby", "municipality", "Ekby"),
+    DemoOrganisation(
+        "westland-wbc", "wellbeing_county", "Westland wellbeing services county", ("barsby", "ekby")
+    ),
+    DemoOrganisation(
+        "westland-ea", "employment_area", "Westland employment area", ("barsby", "ekby")
+    ),
+    DemoOrganisation(
+        "barsby-college", "education_provider", "Barsby adult education centre", ("barsby", "ekby")
+    ),
+)
+
+USERS = (
+    DemoUser("anna", "Anna Aalto", "barsby", ("caseworker",)),
+    DemoUser("ville", "Ville Virtanen", "westland-ea", ("caseworker",)),
+    DemoUser("helmi", "Helmi Heikkinen", "westland-wbc", ("caseworker",)),
+    DemoUser("erik", "Erik Lind", "barsby-college", ("caseworker",)),
+    DemoUser("maija", "Maija Mäkelä", "westland-ea", ("manager",)),
+    DemoUser("dana", "Dana Designer", "barsby", ("designer",)),
+    DemoUser("admin", "Demo Administrator", "barsby", ("admin",)),
+)
+
+
+def load(session: Session) -> tuple[int, int]:
+    """Create whatever of the demo is missing; return (organisations, users) created."""
+    existing_orgs = set(session.scalars(select(Organisation.code)))
+    existing_users = set(session.scalars(select(User.login)))
+    new_orgs = [o for o in ORGANISATIONS if o.code not in existing_orgs]
+    new_users = [u for u in USERS if u.login not in existing_users]
+    for org in new_orgs:
+        people.create_organisation(
+            session, code=org.code, kind=org.kind, name=org.name, covers=org.covers
+        )
+    for user in new_users:
+        people.create_user(
+            session,
+            login=user.login,
+            name=user.name,
+            organisation=user.organisation,
+            roles=user.roles,
+        )
+    return len(new_orgs), len(new_users)

@@ -1,0 +1,99 @@
+"""Loading form files, checking them at deploy, validating submitted data."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any, cast
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError, ValidationError
+from referencing import Registry
+from referencing.exceptions import Unresolvable
+
+from pathways.errors import InvalidData, NotFound
+
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}\.json$")
+_MAX_FORM_BYTES = 256 * 1024
+_MAX_ERRORS = 20
+# No remote or file references are ever fetched: a `$ref` must stay inside the form.
+_NO_RETRIEVAL: Registry[Any] = Registry()
+
+
+class FormCatalog:
+    """The form files of one folder."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def load(self, filename: str) -> dict[str, Any]:
+        if not _SAFE_NAME.match(filename):
+            raise NotFound(f"'{filename[:60]}' is not a form file name (letters, digits, . _ -)")
+        path = self.directory / filename
+        if not path.is_file():
+            raise NotFound(f"form '{filename}' does not exist in {self.directory}")
+        if path.stat().st_size > _MAX_FORM_BYTES:
+            raise InvalidData(f"form '{filename}' is larger than {_MAX_FORM_BYTES} bytes")
+        try:
+            loaded = json.loads(path.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError) as error:
+            raise InvalidData(f"form '{filename}' is not valid JSON: {error}") from None
+        if not isinstance(loaded, dict):
+            raise InvalidData(f"form '{filename}' is not a JSON object")
+        return loaded
+
+    def problem(self, filename: str, kind: str) -> str | None:
+        """Why this form cannot be used, or None. `kind` is "schema" or "ui"."""
+        try:
+            form = self.load(filename)
+        except (NotFound, InvalidData) as error:
+            return error.message
+        return schema_problem(filename, form) if kind == "schema" else None
+
+
+def schema_problem(filename: str, schema: dict[str, Any]) -> str | None:
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as error:
+        return f"form '{filename}' is not valid JSON Schema: {error.message[:200]}"
+    if schema.get("type", "object") != "object":
+        return f'form \'{filename}\' must describe an object ("type": "object")'
+    return None
+
+
+def validate_submission(schema: dict[str, Any], data: dict[str, Any]) -> None:
+    """Raise `InvalidData` listing every field that does not fit the form."""
+    validator = Draft202012Validator(
+        schema, format_checker=Draft202012Validator.FORMAT_CHECKER, registry=_NO_RETRIEVAL
+    )
+    try:
+        errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    except Unresolvable as error:
+        raise InvalidData(f"the form refers to something outside it: {error}") from None
+    if errors:
+        messages = [_describe(e) for e in errors[:_MAX_ERRORS]]
+        raise InvalidData(f"the data does not fit the form: {messages[0]}", messages)
+
+
+def _describe(error: ValidationError) -> str:
+    """Say what the field needs without echoing what was sent (it may be hostile)."""
+    field = ".".join(str(part) for part in error.absolute_path) or "form"
+    rule, expected = error.validator, cast(Any, error.validator_value)
+    if rule == "required":
+        missing = [
+            name
+            for name in expected
+            if isinstance(error.instance, dict) and name not in error.instance
+        ]
+        return f"{field}: missing required field {', '.join(missing)}"
+    if rule == "additionalProperties":
+        return f"{field}: has fields the form does not know"
+    if rule in ("type", "enum", "format", "const"):
+        return f"{field}: must be {_RULE_WORDS[rule]} {expected}"
+    if isinstance(expected, str | int | float | bool):
+        return f"{field}: does not satisfy {rule} {expected}"
+    return f"{field}: does not satisfy {rule}"
+
+
+_RULE_WORDS = {"type": "of type", "enum": "one of", "format": "a valid", "const": "exactly"}

@@ -1,0 +1,66 @@
+"""The rules of who may do what. Services call these; nothing else decides."""
+
+from __future__ import annotations
+
+from pathways.cases.models import ProcessInstance
+from pathways.errors import NotPermitted
+from pathways.people.actors import Actor
+from pathways.people.models import Role
+from pathways.tasks.models import Task
+
+
+def require_designer(actor: Actor) -> None:
+    if actor.is_operator or actor.has_role(Role.DESIGNER) or actor.has_role(Role.ADMIN):
+        return
+    raise NotPermitted("only process designers may deploy models")
+
+
+def require_case_starter(actor: Actor) -> None:
+    if actor.is_operator or actor.has_role(Role.CASEWORKER) or actor.has_role(Role.ADMIN):
+        return
+    raise NotPermitted("only caseworkers may start a pathway")
+
+
+def require_task_worker(actor: Actor, task: Task) -> None:
+    """A caseworker of the task's organisation; once claimed, only its assignee."""
+    user = actor.user
+    if user is None:
+        raise NotPermitted("a task is completed by a caseworker (name one with --as)")
+    if not user.active:
+        raise NotPermitted(f"user '{user.login}' is deactivated")
+    if not user.has_role(Role.CASEWORKER):
+        raise NotPermitted(f"user '{user.login}' is not a caseworker")
+    if task.organisation_id != user.organisation_id:
+        raise NotPermitted(
+            f"the task belongs to another organisation than {user.organisation.code}"
+        )
+    if task.assignee_id is not None and task.assignee_id != user.id:
+        raise NotPermitted("the task is claimed by another caseworker")
+
+
+def require_task_assigner(actor: Actor, task: Task) -> None:
+    """Managers of the task's organisation (or the operator) hand tasks to people."""
+    if actor.is_operator:
+        return
+    user = actor.user
+    assert user is not None
+    if actor.has_role(Role.MANAGER) and task.organisation_id == user.organisation_id:
+        return
+    raise NotPermitted("only a manager of the task's organisation may assign it")
+
+
+def require_case_reader(actor: Actor, instance: ProcessInstance) -> None:
+    """The operator, admins, and people of an organisation in the case team."""
+    if actor.is_operator or actor.has_role(Role.ADMIN):
+        return
+    user = actor.user
+    assert user is not None
+    if user.active and user.organisation.code in instance.team.values():
+        return
+    raise NotPermitted("the case is not served by your organisation")
+
+
+def require_case_canceller(actor: Actor) -> None:
+    if actor.is_operator or actor.has_role(Role.MANAGER) or actor.has_role(Role.ADMIN):
+        return
+    raise NotPermitted("only managers may cancel a case")

@@ -1,0 +1,155 @@
+"""Creating and finding organisations and users; building the case team."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+
+from argon2 import PasswordHasher
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pathways import clock
+from pathways.errors import Conflict, InvalidData, NotFound
+from pathways.organisation_kinds import TEAM_KINDS, OrganisationKind
+from pathways.people.models import Coverage, Organisation, Role, User
+
+_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+_hasher = PasswordHasher()
+
+
+def _check_code(code: str, what: str) -> None:
+    if not _CODE.match(code):
+        raise InvalidData(f"{what} '{code[:64]}' must be lower-case letters, digits, - or _")
+
+
+def create_organisation(
+    session: Session, *, code: str, kind: str, name: str, covers: Iterable[str] = ()
+) -> Organisation:
+    _check_code(code, "organisation code")
+    try:
+        kind = OrganisationKind(kind).value
+    except ValueError:
+        known = ", ".join(k.value for k in OrganisationKind)
+        raise InvalidData(f"unknown organisation kind '{kind[:40]}' (one of: {known})") from None
+    if session.scalar(select(Organisation.id).where(Organisation.code == code)) is not None:
+        raise Conflict(f"organisation '{code}' exists already")
+    municipalities = set(covers)
+    if kind == OrganisationKind.MUNICIPALITY:
+        municipalities.add(code)  # a municipality serves its own residents
+    for municipality in municipalities:
+        _check_code(municipality, "municipality code")
+    organisation = Organisation(
+        code=code, kind=kind, name=name.strip()[:200], created_at=clock.now()
+    )
+    organisation.coverage = [Coverage(municipality_code=m) for m in sorted(municipalities)]
+    session.add(organisation)
+    session.flush()
+    return organisation
+
+
+def get_organisation(session: Session, code: str) -> Organisation:
+    found = session.scalar(select(Organisation).where(Organisation.code == code))
+    if found is None:
+        raise NotFound(f"no organisation '{code[:64]}'")
+    return found
+
+
+def list_organisations(session: Session) -> Sequence[Organisation]:
+    return session.scalars(select(Organisation).order_by(Organisation.code)).all()
+
+
+def create_user(
+    session: Session,
+    *,
+    login: str,
+    organisation: str,
+    roles: Iterable[str],
+    name: str | None = None,
+    email: str | None = None,
+    password: str | None = None,
+) -> User:
+    _check_code(login, "login")
+    role_values = sorted({_role(r) for r in roles})
+    if not role_values:
+        raise InvalidData("a user needs at least one role")
+    if session.scalar(select(User.id).where(User.login == login)) is not None:
+        raise Conflict(f"user '{login}' exists already")
+    if password is not None and len(password) < 12:
+        raise InvalidData("a password needs at least 12 characters")
+    user = User(
+        login=login,
+        name=(name or login).strip()[:200],
+        email=email,
+        password_hash=_hasher.hash(password) if password else None,
+        organisation=get_organisation(session, organisation),
+        roles=role_values,
+        active=True,
+        created_at=clock.now(),
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def _role(role: str) -> str:
+    try:
+        return Role(role).value
+    except ValueError:
+        known = ", ".join(r.value for r in Role)
+        raise InvalidData(f"unknown role '{role[:40]}' (one of: {known})") from None
+
+
+def get_user(session: Session, login: str) -> User:
+    found = session.scalar(select(User).where(User.login == login))
+    if found is None:
+        raise NotFound(f"no user '{login[:64]}'")
+    return found
+
+
+def list_users(session: Session) -> Sequence[User]:
+    return session.scalars(select(User).order_by(User.login)).all()
+
+
+def build_team(
+    session: Session, *, municipality: str, kinds: Iterable[str], named: Mapping[str, str]
+) -> dict[str, str]:
+    """The organisation (by code) that serves a client of `municipality` for each kind.
+
+    `named` (kind → organisation code) overrides the coverage lookup. Every kind in
+    `kinds` (the lanes of the pathway) must be served, else nothing starts.
+    """
+    team: dict[str, str] = {}
+    for kind, code in named.items():
+        organisation = get_organisation(session, code)
+        if organisation.kind != kind:
+            raise InvalidData(f"team names '{code}' as {kind}, but it is a {organisation.kind}")
+        team[kind] = code
+    municipal = get_organisation(session, municipality)
+    if municipal.kind != OrganisationKind.MUNICIPALITY:
+        raise InvalidData(f"'{municipality}' is not a municipality")
+    for wanted in sorted({*TEAM_KINDS, *kinds} - team.keys()):
+        covering = _covering(session, wanted, municipality)
+        if covering is not None:
+            team[wanted] = covering
+    missing = sorted(set(kinds) - team.keys())
+    if missing:
+        raise InvalidData(
+            f"no organisation of kind {', '.join(missing)} covers municipality '{municipality}'"
+            " (create one with --covers, or name it in the team)"
+        )
+    return team
+
+
+def _covering(session: Session, kind: str, municipality: str) -> str | None:
+    codes = session.scalars(
+        select(Organisation.code)
+        .join(Coverage)
+        .where(Organisation.kind == kind, Coverage.municipality_code == municipality)
+        .order_by(Organisation.code)
+    ).all()
+    if len(codes) > 1:
+        raise InvalidData(
+            f"several {kind} organisations cover '{municipality}' ({', '.join(codes)}): name one"
+        )
+    return codes[0] if codes else None

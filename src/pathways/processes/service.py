@@ -1,0 +1,170 @@
+"""Validating and deploying BPMN files; finding versions; running them."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from pathways import clock, engine
+from pathways.audit import service as audit
+from pathways.errors import InvalidModel, NotFound, Problem
+from pathways.forms.service import FormCatalog
+from pathways.people import permissions
+from pathways.people.actors import Actor
+from pathways.processes.models import ProcessModel, ProcessVersion, VersionState
+from pathways.settings import Settings
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """What deploying one process of a file did."""
+
+    key: str
+    version: int
+    state: str
+    created: bool
+    problems: tuple[Problem, ...]
+
+
+def budget(settings: Settings) -> engine.Budget:
+    return engine.Budget(seconds=settings.sandbox.seconds, max_size=settings.sandbox.max_size)
+
+
+def validate(session: Session, *, data: bytes, settings: Settings) -> list[engine.BuiltProcess]:
+    """Build every process in the file; structural faults raise, lint problems are listed."""
+    forms = FormCatalog(settings.forms_dir)
+    return engine.build(
+        data,
+        max_bytes=settings.max_bpmn_bytes,
+        check_form=forms.problem,
+        budget=budget(settings),
+        library=lambda key: _deployed_xml(session, key),
+    )
+
+
+def deploy(
+    session: Session, *, data: bytes, actor: Actor, settings: Settings, draft: bool = False
+) -> list[Deployment]:
+    """Store each process of the file as a new version; deploy it unless `draft`.
+
+    A file whose processes have lint problems is refused whole unless kept as a draft.
+    Deploying what the latest version already holds changes nothing.
+    """
+    permissions.require_designer(actor)
+    built = validate(session, data=data, settings=settings)
+    problems = [p for process in built for p in process.problems]
+    if problems and not draft:
+        raise InvalidModel(problems)
+    catalog = FormCatalog(settings.forms_dir)
+    return [_store(session, process, data, catalog, actor, draft) for process in built]
+
+
+def _store(
+    session: Session,
+    built: engine.BuiltProcess,
+    data: bytes,
+    catalog: FormCatalog,
+    actor: Actor,
+    draft: bool,
+) -> Deployment:
+    forms = {name: catalog.load(name) for name in built.forms} if not built.problems else {}
+    digest = _digest(data, built.spec, forms)
+    model = _model(session, built)
+    state = VersionState.DRAFT if draft else VersionState.DEPLOYED
+    latest = _latest(session, model.id)
+    if latest is not None and latest.sha256 == digest and latest.state == state:
+        return Deployment(built.key, latest.number, latest.state, False, built.problems)
+    now = clock.now()
+    version = ProcessVersion(
+        model=model,
+        number=(latest.number + 1) if latest else 1,
+        bpmn_xml=data.decode("utf-8"),
+        spec=built.spec,
+        forms=forms,
+        kinds=list(built.kinds),
+        sha256=digest,
+        state=state,
+        created_by=actor.login,
+        created_at=now,
+        deployed_at=None if draft else now,
+    )
+    session.add(version)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor.login,
+        action="model.draft_saved" if draft else "model.deployed",
+        details={"model": built.key, "version": version.number, "sha256": digest},
+    )
+    return Deployment(built.key, version.number, state, True, built.problems)
+
+
+def _digest(data: bytes, spec: str, forms: Mapping[str, object]) -> str:
+    """Names what a version runs: its XML, its built spec (called processes included), its forms."""
+    hasher = hashlib.sha256(data)
+    hasher.update(spec.encode())
+    hasher.update(json.dumps(forms, sort_keys=True).encode())
+    return hasher.hexdigest()
+
+
+def _model(session: Session, built: engine.BuiltProcess) -> ProcessModel:
+    model = session.scalar(select(ProcessModel).where(ProcessModel.key == built.key))
+    if model is None:
+        model = ProcessModel(key=built.key, name=built.name, created_at=clock.now())
+        session.add(model)
+    model.name = built.name
+    model.description = built.documentation
+    session.flush()
+    return model
+
+
+def _latest(session: Session, model_id: int) -> ProcessVersion | None:
+    return session.scalar(
+        select(ProcessVersion)
+        .where(ProcessVersion.model_id == model_id)
+        .order_by(ProcessVersion.number.desc())
+        .limit(1)
+    )
+
+
+def _deployed_xml(session: Session, key: str) -> bytes | None:
+    try:
+        return deployed_version(session, key).bpmn_xml.encode("utf-8")
+    except NotFound:
+        return None
+
+
+def deployed_version(session: Session, key: str) -> ProcessVersion:
+    """The newest deployed version of a model: the one new cases start on."""
+    version = session.scalar(
+        select(ProcessVersion)
+        .join(ProcessModel)
+        .where(ProcessModel.key == key, ProcessVersion.state == VersionState.DEPLOYED)
+        .order_by(ProcessVersion.number.desc())
+        .limit(1)
+    )
+    if version is None:
+        raise NotFound(f"no deployed version of pathway '{key[:128]}'")
+    return version
+
+
+def list_models(session: Session) -> Sequence[tuple[ProcessModel, int, int | None]]:
+    """Each model with its version count and newest deployed version number."""
+    deployed = func.max(ProcessVersion.number).filter(ProcessVersion.state == VersionState.DEPLOYED)
+    rows = session.execute(
+        select(ProcessModel, func.count(ProcessVersion.id), deployed)
+        .join(ProcessVersion, isouter=True)
+        .group_by(ProcessModel.id)
+        .order_by(ProcessModel.key)
+    ).all()
+    return [(model, count, latest) for model, count, latest in rows]
+
+
+def pathway_for(version: ProcessVersion, settings: Settings) -> engine.Pathway:
+    """The version ready to run, restored once per process and kept."""
+    return engine.PATHWAYS.get(version.sha256, budget(settings), lambda: version.spec)

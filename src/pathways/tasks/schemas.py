@@ -1,0 +1,50 @@
+"""Task as the API and `--json` show it: a flat object."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel
+
+from pathways import clock
+from pathways.tasks.models import Task, TaskState
+
+
+class TaskOut(BaseModel):
+    id: int
+    instance_id: int
+    bpmn_id: str
+    name: str
+    lane: str | None
+    organisation: str | None
+    state: str
+    assignee: str | None
+    form: str | None
+    created_at: datetime
+    due_at: datetime | None
+    overdue: bool
+    completed_at: datetime | None
+    completed_by: str | None
+
+    @classmethod
+    def of(cls, task: Task) -> TaskOut:
+        return cls(
+            id=task.id,
+            instance_id=task.instance_id,
+            bpmn_id=task.bpmn_id,
+            name=task.name,
+            lane=task.lane,
+            organisation=task.organisation.code if task.organisation else None,
+            state=task.state,
+            assignee=task.assignee.login if task.assignee else None,
+            form=task.form,
+            created_at=task.created_at,
+            due_at=task.due_at,
+            overdue=is_overdue(task),
+            completed_at=task.completed_at,
+            completed_by=task.completed_by.login if task.completed_by else None,
+        )
+
+
+def is_overdue(task: Task) -> bool:
+    return task.state == TaskState.OPEN and task.due_at is not None and task.due_at < clock.now()

@@ -1,0 +1,191 @@
+"""Queues and the work on a task: list, claim, release, assign, complete."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from pathways import clock, engine
+from pathways.audit import service as audit
+from pathways.cases.models import ProcessInstance
+from pathways.cases.progress import apply_advance, lock_instance, require_running
+from pathways.errors import Conflict, InvalidData, NotFound, TaskNotReady
+from pathways.forms.service import validate_submission
+from pathways.people import permissions
+from pathways.people import service as people
+from pathways.people.actors import Actor
+from pathways.people.models import Organisation, Role, User
+from pathways.processes import service as processes
+from pathways.processes.models import ProcessModel, ProcessVersion
+from pathways.settings import Settings
+from pathways.tasks.models import Task, TaskState
+
+
+@dataclass(frozen=True)
+class TaskFilter:
+    instance_id: int | None = None
+    organisation: str | None = None
+    state: str | None = TaskState.OPEN
+    assignee: str | None = None
+    model: str | None = None
+    overdue: bool = False
+    due_before: datetime | None = None
+    limit: int = 500
+
+
+@dataclass(frozen=True)
+class Completion:
+    task: Task
+    opened: list[Task]
+    case_finished: bool
+
+
+def list_tasks(session: Session, where: TaskFilter) -> Sequence[Task]:
+    return session.scalars(_query(where)).all()
+
+
+def _query(where: TaskFilter) -> Select[Task]:
+    query = select(Task).order_by(Task.due_at.is_(None), Task.due_at, Task.id).limit(where.limit)
+    if where.instance_id is not None:
+        query = query.where(Task.instance_id == where.instance_id)
+    if where.state is not None:
+        query = query.where(Task.state == where.state)
+    if where.organisation is not None:
+        query = query.join(Organisation, Task.organisation_id == Organisation.id).where(
+            Organisation.code == where.organisation
+        )
+    if where.assignee is not None:
+        query = query.join(User, Task.assignee_id == User.id).where(User.login == where.assignee)
+    if where.model is not None:
+        query = (
+            query.join(ProcessInstance, Task.instance_id == ProcessInstance.id)
+            .join(ProcessVersion)
+            .join(ProcessModel)
+            .where(ProcessModel.key == where.model)
+        )
+    if where.overdue:
+        query = query.where(Task.state == TaskState.OPEN, Task.due_at < clock.now())
+    if where.due_before is not None:
+        query = query.where(Task.due_at < where.due_before)
+    return query
+
+
+def get(session: Session, task_id: int) -> Task:
+    task = session.get(Task, task_id)
+    if task is None:
+        raise NotFound(f"no task {task_id}")
+    return task
+
+
+def _open_task(session: Session, task_id: int) -> Task:
+    task = get(session, task_id)
+    session.refresh(task)  # after the case lock: see what the winner of a race wrote
+    if task.state != TaskState.OPEN:
+        raise TaskNotReady(f"task {task_id} is {task.state}")
+    return task
+
+
+def claim(session: Session, *, task_id: int, actor: Actor) -> Task:
+    lock_instance(session, get(session, task_id).instance_id)
+    task = _open_task(session, task_id)
+    if (
+        task.assignee_id is not None
+        and actor.user is not None
+        and task.assignee_id != actor.user.id
+    ):
+        raise Conflict(
+            f"task {task_id} is claimed by {task.assignee.login if task.assignee else '?'}"
+        )
+    permissions.require_task_worker(actor, task)
+    assert actor.user is not None
+    task.assignee = actor.user
+    audit.record(
+        session,
+        actor=actor.login,
+        action="task.claimed",
+        instance_id=task.instance_id,
+        task_id=task.id,
+    )
+    return task
+
+
+def release(session: Session, *, task_id: int, actor: Actor) -> Task:
+    lock_instance(session, get(session, task_id).instance_id)
+    task = _open_task(session, task_id)
+    if not (actor.has_role(Role.MANAGER) or actor.is_operator):
+        permissions.require_task_worker(actor, task)
+    task.assignee = None
+    audit.record(
+        session,
+        actor=actor.login,
+        action="task.released",
+        instance_id=task.instance_id,
+        task_id=task.id,
+    )
+    return task
+
+
+def assign(session: Session, *, task_id: int, assignee: str, actor: Actor) -> Task:
+    lock_instance(session, get(session, task_id).instance_id)
+    task = _open_task(session, task_id)
+    permissions.require_task_assigner(actor, task)
+    person = people.get_user(session, assignee)
+    permissions.require_task_worker(Actor.of(person), _unclaimed_view(task))
+    task.assignee = person
+    audit.record(
+        session,
+        actor=actor.login,
+        action="task.assigned",
+        instance_id=task.instance_id,
+        task_id=task.id,
+        details={"assignee": person.login},
+    )
+    return task
+
+
+def _unclaimed_view(task: Task) -> Task:
+    """The task as if nobody held it, to ask whether someone could work on it."""
+    return Task(organisation_id=task.organisation_id, assignee_id=None)
+
+
+def complete(
+    session: Session, *, task_id: int, data: dict[str, Any], actor: Actor, settings: Settings
+) -> Completion:
+    """Validate the form data, run the task and the case to its next waits, write back."""
+    instance = lock_instance(session, get(session, task_id).instance_id)
+    task = _open_task(session, task_id)
+    require_running(instance)
+    permissions.require_task_worker(actor, task)
+    engine.check_incoming(data)
+    _validate(instance, task, data)
+    pathway = processes.pathway_for(instance.version, settings)
+    advance = pathway.complete(
+        instance.workflow_state, instance.serializer_version, task.spiff_task_id, data
+    )
+    assert actor.user is not None
+    opened = apply_advance(session, instance, advance, completed_by=actor.user.id)
+    audit.record(
+        session,
+        actor=actor.login,
+        action="task.completed",
+        instance_id=instance.id,
+        task_id=task.id,
+        details={"step": task.bpmn_id},
+    )
+    return Completion(task=task, opened=opened, case_finished=advance.finished)
+
+
+def _validate(instance: ProcessInstance, task: Task, data: dict[str, Any]) -> None:
+    if task.form is None:
+        if data:
+            raise InvalidData(f"step '{task.name}' has no form: complete it without data")
+        return
+    schema = instance.version.forms.get(task.form)
+    if schema is None:
+        raise InvalidData(f"form '{task.form}' is missing from version {instance.version.number}")
+    validate_submission(schema, data)

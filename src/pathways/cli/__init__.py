@@ -1,0 +1,48 @@
+"""The `pathways` command: every use case from the shell.
+
+Each command runs in one transaction; errors print one line on stderr and exit
+non-zero (65 bad input, 66 not found, 69 database unavailable, 75 conflict,
+77 not permitted).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import typer
+
+from pathways import demo as demo_data
+from pathways.cli.admin import db, organisations, users
+from pathways.cli.cases import instances
+from pathways.cli.edge import run, table
+from pathways.cli.models import models
+from pathways.cli.tasks import tasks_app
+
+app = typer.Typer(
+    help="Pathways: multi-agency service pathways on BPMN.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(db, name="db")
+app.add_typer(organisations, name="organisations")
+app.add_typer(users, name="users")
+app.add_typer(models, name="models")
+app.add_typer(instances, name="instances")
+app.add_typer(tasks_app, name="tasks")
+
+
+@app.command("demo")
+def demo() -> None:
+    """Load the demo organisations and people (idempotent) and say how to try a case."""
+    created = run(lambda s, _: demo_data.load(s))
+    typer.echo(f"demo: {created[0]} organisations and {created[1]} users created")
+    table(
+        [[u.login, u.organisation, ",".join(u.roles), u.name] for u in demo_data.USERS],
+        ["LOGIN", "ORGANISATION", "ROLES", "NAME"],
+    )
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    app()

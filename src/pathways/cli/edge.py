@@ -1,0 +1,129 @@
+"""The edge of every command: one transaction, errors as one line and an exit code.
+
+Data goes to stdout (as JSON with `--json`), messages and errors to stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any, NoReturn, TypeVar
+
+import typer
+from pydantic import BaseModel
+from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.orm import Session
+
+from pathways import clock
+from pathways.db.session import engine_for, transaction
+from pathways.errors import (
+    Conflict,
+    EngineFailure,
+    InvalidData,
+    InvalidModel,
+    NotFound,
+    NotPermitted,
+    PathwaysError,
+    ScriptFailure,
+)
+from pathways.settings import Settings, get_settings
+
+T = TypeVar("T")
+
+# sysexits(3) codes, so scripts can tell bad input from a missing thing from a refusal.
+EXIT_DATA = 65
+EXIT_NOT_FOUND = 66
+EXIT_UNAVAILABLE = 69
+EXIT_CONFLICT = 75
+EXIT_NOT_PERMITTED = 77
+
+_EXIT_CODES: list[tuple[type[PathwaysError], int]] = [
+    (InvalidModel, EXIT_DATA),
+    (InvalidData, EXIT_DATA),
+    (ScriptFailure, EXIT_DATA),
+    (EngineFailure, EXIT_DATA),
+    (NotFound, EXIT_NOT_FOUND),
+    (NotPermitted, EXIT_NOT_PERMITTED),
+    (Conflict, EXIT_CONFLICT),
+]
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def exit_code(error: PathwaysError) -> int:
+    return next((code for kind, code in _EXIT_CODES if isinstance(error, kind)), 1)
+
+
+@contextmanager
+def guarded() -> Iterator[None]:
+    """Map expected failures to a one-line reason and an exit code."""
+    try:
+        yield
+    except InvalidModel as error:
+        typer.echo(f"error: {error.message}", err=True)
+        for problem in error.problems[1:]:
+            typer.echo(f"  {problem}", err=True)
+        raise typer.Exit(EXIT_DATA) from None
+    except PathwaysError as error:
+        fail(error.message, exit_code(error))
+    except (OperationalError, ProgrammingError) as error:
+        if _schema_missing(error):
+            fail("the database is not set up: run `pathways db upgrade`", EXIT_UNAVAILABLE)
+        fail(f"database error: {str(error.orig).splitlines()[0][:200]}", EXIT_UNAVAILABLE)
+
+
+def _schema_missing(error: Exception) -> bool:
+    text = str(error).lower()
+    return "no such table" in text or ("relation" in text and "does not exist" in text)
+
+
+def run(work: Callable[[Session, Settings], T]) -> T:
+    """Run `work` in one transaction: committed if it returns, rolled back if it raises."""
+    settings = get_settings()
+    with guarded(), transaction(engine_for(settings.database_url)) as session:
+        return work(session, settings)
+
+
+def parse_json_object(text: str | None, option: str = "--data") -> dict[str, Any]:
+    if text is None:
+        return {}
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as error:
+        fail(f"{option} is not valid JSON: {error.msg} at character {error.pos}", EXIT_DATA)
+    if not isinstance(value, dict):
+        fail(f"{option} must be a JSON object", EXIT_DATA)
+    return value
+
+
+def emit_json(value: BaseModel | Sequence[BaseModel | dict[str, Any]] | dict[str, Any]) -> None:
+    """Objects flat, lists as JSON arrays, times in ISO 8601."""
+    sys.stdout.write(json.dumps(_plain(value), indent=2, default=str) + "\n")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def when(moment: datetime | None) -> str:
+    """A moment as people here read it: 3.12.2026 14:05, Helsinki time."""
+    if moment is None:
+        return "-"
+    local = clock.local(moment)
+    return f"{local.day}.{local.month}.{local.year} {local:%H:%M}"
+
+
+def table(rows: list[list[str]], headers: list[str]) -> None:
+    widths = [max(len(str(c)) for c in column) for column in zip(headers, *rows, strict=False)]
+    for line in [headers, *rows]:
+        typer.echo("  ".join(str(c).ljust(w) for c, w in zip(line, widths, strict=False)).rstrip())

@@ -1,0 +1,116 @@
+"""Shared fixtures: a migrated database per test (SQLite, and PostgreSQL when configured),
+settings pointing at it, a frozen clock, and factories for the case team."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+from pathways import clock
+from pathways.db import migrate
+from pathways.db.models import Base
+from pathways.db.session import make_engine, transaction
+from pathways.settings import SandboxSettings, Settings
+
+TESTS = Path(__file__).parent
+ROOT = TESTS.parent
+PG_URL = os.environ.get("PATHWAYS_TEST_DATABASE_URL")
+
+BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param(
+        "postgresql",
+        id="postgresql",
+        marks=[
+            pytest.mark.postgres,
+            pytest.mark.skipif(not PG_URL, reason="PATHWAYS_TEST_DATABASE_URL is not set"),
+        ],
+    ),
+]
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated SQLite file, copied for each test (migrating each time is slow)."""
+    path = tmp_path_factory.mktemp("template") / "pathways.db"
+    migrate.upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_migrated() -> str:
+    assert PG_URL
+    migrate.upgrade(PG_URL)
+    return PG_URL
+
+
+class Database:
+    """A test database and the edge's way into it: one transaction per `tx()`."""
+
+    def __init__(self, url: str, engine: Engine) -> None:
+        self.url = url
+        self.engine = engine
+
+    def tx(self) -> AbstractContextManager[Session]:
+        return transaction(self.engine)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+
+@pytest.fixture(params=BACKENDS)
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    if request.param == "sqlite":
+        path = tmp_path / "pathways.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        url = f"sqlite:///{path}"
+        engine = make_engine(url)
+        yield Database(url, engine)
+        engine.dispose()
+        return
+    if not PG_URL:
+        pytest.skip("PATHWAYS_TEST_DATABASE_URL is not set")
+    url = request.getfixturevalue("postgres_migrated")
+    engine = make_engine(url)
+    yield Database(url, engine)
+    _truncate(engine)
+    engine.dispose()
+
+
+def _truncate(engine: Engine) -> None:
+    names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def settings(db: Database) -> Settings:
+    return Settings(
+        database_url=db.url,
+        forms_dir=TESTS / "forms",
+        bpmn_dir=ROOT / "bpmn",
+        sandbox=SandboxSettings(seconds=0.5, max_size=100_000),
+    )
+
+
+@pytest.fixture
+def frozen_clock() -> Iterator[clock.FrozenClock]:
+    """Monday 23 November 2026, 09:00 in Helsinki."""
+    with clock.frozen(datetime(2026, 11, 23, 7, 0, tzinfo=UTC)) as frozen:
+        yield frozen
+
+
+@pytest.fixture
+def session(db: Database) -> Iterator[Session]:
+    """A session inside one transaction, for tests of a single service call."""
+    with db.tx() as s:
+        yield s

@@ -121,26 +121,26 @@ def test_compiled_code_is_cached_per_source() -> None:
 
 
 @pytest.mark.parametrize(
-    "source",
+    ("source", "line"),
     [
-        "().__class__.__base__.__subclasses__()",
-        "__import__('os')",
-        "import os",
-        "from os import path",
-        "(lambda: 0).__globals__",
-        "(x for x in [1]).gi_frame",
-        'f"{1:>10000000000}"',
-        'f"{1:>{width}}"',
-        "print(1)",
-        "class A: pass",
-        "def numbers():\n    yield 1",
-        "x = (",
+        ("().__class__.__base__.__subclasses__()", 1),
+        ("__import__('os')", 1),
+        ("import os", 1),
+        ("from os import path", 1),
+        ("(lambda: 0).__globals__", 1),
+        ("(x for x in [1]).gi_frame", 1),
+        ('f"{1:>10000000000}"', 1),
+        ('f"{1:>{width}}"', 1),
+        ("print(1)", 1),
+        ("class A: pass", 1),
+        ("def numbers():\n    yield 1", 2),
+        ("x = 1\ny = (", 2),
     ],
 )
-def test_forbidden_constructs_are_rejected_when_compiled(source: str) -> None:
+def test_forbidden_constructs_are_rejected_when_compiled(source: str, line: int) -> None:
     with pytest.raises(ScriptRejected) as rejected:
         compile_script(source)
-    assert rejected.value.line == (2 if "yield" in source else 1)
+    assert rejected.value.line == line
     assert check(source, "exec") == " ".join(rejected.value.message.split())
 
 
@@ -212,7 +212,7 @@ def test_a_script_is_stopped_when_its_time_runs_out(source: str) -> None:
     error = failure(source, FAST)
     assert isinstance(error, BudgetExceeded)
     assert error.message.startswith("script ran longer than 0.3 s (line ")
-    assert time.monotonic() - started < FAST.seconds + 0.5
+    assert time.monotonic() - started < FAST.seconds + 1.0  # a noisy machine
 
 
 def test_the_thread_is_usable_after_a_stopped_script_and_its_tracer_restored() -> None:
@@ -377,7 +377,7 @@ def test_an_endless_script_task_is_stopped_by_its_budget() -> None:
     error = engine_failure("endless")
     assert isinstance(error.__cause__, BudgetExceeded)
     assert (error.line_number, error.error_line) == (1, "while True: pass")
-    assert time.monotonic() - started < ENGINE_BUDGET.seconds + 0.5
+    assert time.monotonic() - started < ENGINE_BUDGET.seconds + 1.0
 
 
 def test_a_script_task_error_names_the_failing_line() -> None:

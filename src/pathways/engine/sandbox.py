@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from datetime import time as time_of_day
 from functools import lru_cache
-from itertools import islice
+from itertools import chain, islice
 from types import CodeType, FrameType
 from typing import Any, Literal, cast
 
@@ -432,12 +432,12 @@ class _Run:
         builders = [self.sized(kind) for kind in kinds[:4]]
         builders += [self.make_dict, self.make_range, self.make_int]
         self.real_types = {id(built): kind for built, kind in zip(builders, kinds, strict=True)}
-        self.builtins = {**_STATIC_BUILTINS, "isinstance": self.isinstance, "pow": self.pow}
+        self.builtins = {**_STATIC_BUILTINS, "isinstance": self.is_instance, "pow": self.power}
         self.builtins |= {k.__name__: b for b, k in zip(builders, kinds, strict=True)}
         self.builtins["sorted"] = self.make_sorted
         self.methods: dict[tuple[type, str], Callable[..., Any]] = {
             (list, "extend"): self.extend, (int, "to_bytes"): self.to_bytes,
-            (str, "format"): self.format, (str, "encode"): _transcoder("encode"),
+            (str, "format"): self.format_text, (str, "encode"): _transcoder("encode"),
             (bytes, "decode"): _transcoder("decode"),
         }  # fmt: skip
         for text in (str, bytes):
@@ -450,8 +450,8 @@ class _Run:
 
     def globals_for(self, namespace: Mapping[str, Any]) -> dict[str, Any]:
         guards = {
-            "_getattr_": self.getattr, "_getitem_": operator.getitem, "_getiter_": self.getiter,
-            "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
+            "_getattr_": self.get_attribute, "_getitem_": operator.getitem,
+            "_getiter_": self.getiter, "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
             "_unpack_sequence_": guarded_unpack_sequence, "_write_": full_write_guard,
             "_inplacevar_": self.inplacevar, "_apply_": _apply, "_check_time_": self.check_time,
             "_starred_": self.starred,
@@ -481,8 +481,7 @@ class _Run:
 
     def trace_calls(self, frame: FrameType, event: str, arg: Any) -> Any:
         if frame.f_code.co_filename == FILENAME:
-            self.check_time()
-            return self.trace_lines
+            return self.trace_lines(frame, event, arg)
         # Other code (guards, helpers, libraries) keeps any earlier tracer, e.g. coverage.
         return self.previous_tracer and self.previous_tracer(frame, event, arg)
 
@@ -587,7 +586,7 @@ class _Run:
         self.check_bits(number.bit_length())
         return number
 
-    def pow(self, base: Any, exponent: Any, mod: Any = None) -> Any:
+    def power(self, base: Any, exponent: Any, mod: Any = None) -> Any:
         if mod is None:
             self.check_pow(base, exponent)
             return pow(base, exponent)
@@ -596,7 +595,7 @@ class _Run:
             raise BudgetExceeded("pow() with a modulus takes numbers of at most 4096 bits")
         return pow(base, exponent, mod)
 
-    def isinstance(self, value: object, kinds: Any) -> bool:
+    def is_instance(self, value: object, kinds: Any) -> bool:
         return isinstance(value, self.real_kinds(kinds))
 
     def real_kinds(self, kinds: Any) -> Any:
@@ -610,7 +609,7 @@ class _Run:
         self.check_time()
         return iter(value)
 
-    def getattr(self, value: object, name: str) -> Any:
+    def get_attribute(self, value: object, name: str) -> Any:
         owner = self.real_types.get(id(value), value)  # `list.extend` with the builder
         kind = owner if isinstance(owner, type) else type(owner)
         for base in kind.__mro__:
@@ -647,7 +646,7 @@ class _Run:
         self.check_size(parts + len(target) * max(len(items) - 1, 0))
         return target.join(items)
 
-    def format(self, template: str, *args: Any, **kwargs: Any) -> str:
+    def format_text(self, template: str, *args: Any, **kwargs: Any) -> str:
         # Field by field: neither '{0.__class__}' walking nor '{0}' * n on a long value
         # gets past the checks.
         pieces: list[str] = []
@@ -712,39 +711,44 @@ def _located(error: Exception) -> ScriptError:
 # ---------------------------------------------------------------- results
 
 
-def _check_data(label: str, value: object, max_size: int) -> None:
-    """Refuse anything but plain data, and data too large or deep once written out."""
-    left = max_size
+def _check_data(label: str, value: object, run: _Run) -> None:
+    """Refuse anything but plain data, and data too large or deep once written out.
+
+    The walk counts shared parts each time they occur, as JSON would write them out,
+    and its time counts against the script's budget."""
+    left = max_size = run.max_size
     pending: list[tuple[object, int]] = [(value, 0)]
+    steps = 0
     while pending:
         item, depth = pending.pop()
+        steps += 1
+        if steps % 4096 == 0:
+            run.check_time()
         if depth > MAX_DEPTH:
             raise ScriptFailed(f"{label} is nested deeper than {MAX_DEPTH} levels")
+        parts: Iterable[object] = ()
         if isinstance(item, str | bytes):
             left -= len(item)
         elif isinstance(item, dict):
-            left -= 1 + 2 * len(item)
-            pending += [(part, depth + 1) for pair in item.items() for part in pair]
+            left, parts = left - 1 - 2 * len(item), chain.from_iterable(item.items())
         elif isinstance(item, list | tuple | set | frozenset):
-            left -= 1 + len(item)
-            pending += [(part, depth + 1) for part in item]
+            left, parts = left - 1 - len(item), item
         elif isinstance(item, _SCALARS):
             left -= 1
         else:
             raise ScriptFailed(f"{label} holds a {type(item).__name__}, which is not data")
-        if left < 0:  # checked before the next pop: `pending` grows by at most max_size
+        if left < 0:  # before queueing the parts: the queue stays under max_size
             raise BudgetExceeded(f"{label} is larger than {max_size} items when written out")
+        pending += [(part, depth + 1) for part in parts]
 
 
-def _harvest(
-    run_globals: dict[str, Any], before: Mapping[str, Any], max_size: int
-) -> dict[str, Any]:
+def _harvest(run_globals: dict[str, Any], before: Mapping[str, Any], run: _Run) -> dict[str, Any]:
     kept = {name: before[name] for name in _RESERVED if name in before}  # never in scope
     for name, value in run_globals.items():
         if name in _RESERVED or callable(value):  # the script's functions are its tools
             continue
         if value is not before.get(name) or not isinstance(value, (str, bytes, *_SCALARS)):
-            _check_data(f"variable '{name}'", value, max_size)
+            _check_data(f"variable '{name}'", value, run)
         kept[name] = value
     return kept
 
@@ -753,7 +757,7 @@ def evaluate(source: str, namespace: Mapping[str, Any], budget: Budget) -> Any:
     """The value of expression `source` over `namespace`, which it cannot change."""
     run = _Run(budget, mutable=False)
     value = run.run(compile_expression(source), run.globals_for(namespace))
-    _check_data("the expression's value", value, budget.max_size)
+    _check_data("the expression's value", value, run)
     return value
 
 
@@ -762,6 +766,6 @@ def execute(source: str, namespace: dict[str, Any], budget: Budget) -> None:
     run = _Run(budget, mutable=True)
     run_globals = run.globals_for(namespace)
     run.run(compile_script(source), run_globals)
-    kept = _harvest(run_globals, namespace, budget.max_size)
+    kept = _harvest(run_globals, namespace, run)
     namespace.clear()
     namespace.update(kept)

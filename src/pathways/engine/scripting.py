@@ -89,7 +89,7 @@ class SandboxedScriptEngine(PythonScriptEngine):  # type: ignore[misc]
 def _task_error(task: Any, message: str, error: Exception, source: str) -> WorkflowTaskException:
     line = error.line if isinstance(error, ScriptError) else None
     lines = source.splitlines()
-    text = lines[line - 1] if line and 0 < line <= len(lines) else ""
+    text = lines[line - 1] if line and line <= len(lines) else ""
     wrapped = WorkflowTaskException(
         message, task=task, exception=error, line_number=line or 0, error_line=text
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -10,7 +10,7 @@ from pathways import clock, engine
 from pathways.cases.models import InstanceState, ProcessInstance
 from pathways.deadlines.service import project_timers
 from pathways.errors import Conflict, NotFound, TaskNotReady
-from pathways.tasks.models import Task
+from pathways.tasks.models import Task, TaskState
 from pathways.tasks.projection import project_tasks
 
 
@@ -20,15 +20,36 @@ def lock_instance(session: Session, instance_id: int) -> ProcessInstance:
     PostgreSQL takes a row lock (`FOR UPDATE`); SQLite's `BEGIN IMMEDIATE` has already
     serialised writers. Either way, a writer that waited sees the winner's changes.
     """
-    instance = session.scalar(
-        select(ProcessInstance)
-        .where(ProcessInstance.id == instance_id)
-        .with_for_update(of=ProcessInstance)
-        .execution_options(populate_existing=True)
-    )
+    instance = _locked(session, ProcessInstance.id == instance_id)
     if instance is None:
         raise NotFound(f"no case {instance_id}")
     return instance
+
+
+def lock_task(session: Session, task_id: int) -> tuple[ProcessInstance, Task]:
+    """The task's case, locked, and the task as it stands after the lock; open or refused."""
+    row = session.execute(
+        select(ProcessInstance, Task)
+        .join(Task, Task.instance_id == ProcessInstance.id)
+        .where(Task.id == task_id)
+        .with_for_update(of=ProcessInstance)
+        .execution_options(populate_existing=True)
+    ).first()
+    if row is None:
+        raise NotFound(f"no task {task_id}")
+    instance, task = row
+    if task.state != TaskState.OPEN:
+        raise TaskNotReady(f"task {task_id} is {task.state}")
+    return instance, task
+
+
+def _locked(session: Session, condition: ColumnElement[bool]) -> ProcessInstance | None:
+    return session.scalar(
+        select(ProcessInstance)
+        .where(condition)
+        .with_for_update(of=ProcessInstance)
+        .execution_options(populate_existing=True)
+    )
 
 
 def require_running(instance: ProcessInstance) -> None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from pathways import clock, engine
@@ -14,36 +14,46 @@ from pathways.deadlines.models import Timer, TimerState
 
 
 def project_timers(session: Session, *, instance_id: int, advance: engine.Advance) -> None:
-    """Fired timers are marked fired, vanished ones cancelled, new ones written as waiting."""
+    """Mark fired and stopped timers, move cycles on, write new ones as waiting."""
     now = clock.now()
-    rows = {
-        row.spiff_task_id: row
-        for row in session.scalars(
-            select(Timer).where(Timer.instance_id == instance_id, Timer.state == TimerState.WAITING)
-        )
-    }
-    waiting = {timer.spiff_id: timer for timer in advance.timers}
-    for spiff_id, row in rows.items():
-        if spiff_id in waiting:
-            row.due_at = waiting[spiff_id].due_at  # a cycle moves on to its next due time
-        elif spiff_id in advance.fired_timers:
-            row.state, row.fired_at = TimerState.FIRED, now
-        else:
-            row.state = TimerState.CANCELLED
-    for spiff_id, timer in waiting.items():
-        if spiff_id not in rows:
-            session.add(
-                Timer(
-                    instance_id=instance_id,
-                    spiff_task_id=spiff_id,
-                    bpmn_id=timer.bpmn_id,
-                    attached_to=timer.attached_to,
-                    kind=timer.kind,
-                    due_at=timer.due_at,
-                    state=TimerState.WAITING,
-                    attempts=0,
-                )
+    _finish(session, instance_id, advance.fired_timers, state=TimerState.FIRED, fired_at=now)
+    _finish(session, instance_id, advance.stopped_timers, state=TimerState.CANCELLED)
+    started = {timer.spiff_id for timer in advance.started_timers}
+    for timer in advance.timers:
+        if timer.kind == "cycle" and timer.spiff_id not in started:
+            session.execute(
+                update(Timer)
+                .where(Timer.instance_id == instance_id, Timer.spiff_task_id == timer.spiff_id)
+                .values(due_at=timer.due_at)
             )
+    session.add_all(
+        Timer(
+            instance_id=instance_id,
+            spiff_task_id=timer.spiff_id,
+            bpmn_id=timer.bpmn_id,
+            attached_to=timer.attached_to,
+            kind=timer.kind,
+            due_at=timer.due_at,
+            state=TimerState.WAITING,
+            attempts=0,
+        )
+        for timer in advance.started_timers
+    )
+
+
+def _finish(
+    session: Session, instance_id: int, spiff_ids: Collection[str], **values: object
+) -> None:
+    if spiff_ids:
+        session.execute(
+            update(Timer)
+            .where(
+                Timer.instance_id == instance_id,
+                Timer.spiff_task_id.in_(spiff_ids),
+                Timer.state == TimerState.WAITING,
+            )
+            .values(values)
+        )
 
 
 def due_at(

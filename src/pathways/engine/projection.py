@@ -61,15 +61,22 @@ class ThrownMessage:
 
 @dataclass(frozen=True)
 class Advance:
-    """The result of one change to a case, ready to be written in one transaction."""
+    """The result of one change to a case, ready to be written in one transaction.
+
+    Besides what is open and waiting now, it says exactly what changed, so projections
+    write the differences without reading back what they wrote before.
+    """
 
     state: str
     serializer_version: str
     open_tasks: tuple[OpenTask, ...]
     timers: tuple[WaitingTimer, ...]
+    opened: tuple[OpenTask, ...]
     completed: frozenset[str]
     cancelled: frozenset[str]
+    started_timers: tuple[WaitingTimer, ...]
     fired_timers: frozenset[str]
+    stopped_timers: frozenset[str]
     messages: tuple[ThrownMessage, ...]
     finished: bool
 

@@ -142,15 +142,19 @@ def _advance(workflow: BpmnWorkflow, before: _Snapshot) -> Advance:
     still_waiting = {t.spiff_id for t in timers}
     gone = before.tasks - still_open
     completed = {i for i in gone if _state_of(workflow, i) == TaskState.COMPLETED}
-    fired = {i for i in before.timers - still_waiting if _state_of(workflow, i) in _RAN}
+    ended = before.timers - still_waiting
+    fired = {i for i in ended if _state_of(workflow, i) in _RAN}
     return Advance(
         state=dump_state(workflow),
         serializer_version=SERIALIZER_VERSION,
         open_tasks=open_tasks,
         timers=timers,
+        opened=tuple(t for t in open_tasks if t.spiff_id not in before.tasks),
         completed=frozenset(completed),
         cancelled=frozenset(gone - completed),
+        started_timers=tuple(t for t in timers if t.spiff_id not in before.timers),
         fired_timers=frozenset(fired),
+        stopped_timers=frozenset(ended - fired),
         messages=tuple(
             ThrownMessage(e.event_definition.name, e.payload) for e in workflow.get_events()
         ),

@@ -30,7 +30,7 @@ class Organisation(Base):
     kind: Mapped[str] = mapped_column(String(32), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     coverage: Mapped[list[Coverage]] = relationship(
-        back_populates="organisation", cascade="all, delete-orphan", lazy="selectin"
+        back_populates="organisation", cascade="all, delete-orphan"
     )
 
     @property
@@ -62,7 +62,7 @@ class User(Base):
     roles: Mapped[list[str]] = mapped_column(JSONValue)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    organisation: Mapped[Organisation] = relationship(lazy="joined")
+    organisation: Mapped[Organisation] = relationship()
 
     def has_role(self, role: Role) -> bool:
         return role.value in self.roles

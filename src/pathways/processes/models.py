@@ -45,8 +45,9 @@ class ProcessVersion(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     model_id: Mapped[int] = mapped_column(ForeignKey("process_model.id"), index=True)
     number: Mapped[int] = mapped_column(Integer)
-    bpmn_xml: Mapped[str] = mapped_column(Text)
-    spec: Mapped[str] = mapped_column(Text)
+    # Large and rarely needed once a version's spec is cached: loaded on first access.
+    bpmn_xml: Mapped[str] = mapped_column(Text, deferred=True)
+    spec: Mapped[str] = mapped_column(Text, deferred=True)
     forms: Mapped[dict[str, Any]] = mapped_column(JSONValue)
     kinds: Mapped[list[str]] = mapped_column(JSONValue)
     sha256: Mapped[str] = mapped_column(String(64), index=True)

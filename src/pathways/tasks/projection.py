@@ -1,10 +1,11 @@
-"""Rewriting a case's task rows from an engine `Advance`."""
+"""Rewriting a case's task rows from an engine `Advance`: only what changed is written."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from pathways import clock, engine
@@ -25,27 +26,44 @@ def project_tasks(
 ) -> list[Task]:
     """Close what the engine finished or dropped, open what it made ready; return new rows."""
     now = clock.now()
-    rows = {
-        row.spiff_task_id: row
-        for row in session.scalars(
-            select(Task).where(Task.instance_id == instance_id, Task.state == TaskState.OPEN)
-        )
-    }
-    for spiff_id in advance.completed:
-        if (row := rows.get(spiff_id)) is not None:
-            row.state, row.completed_at, row.completed_by_id = (
-                TaskState.COMPLETED,
-                now,
-                completed_by,
-            )
-    for spiff_id in advance.cancelled:
-        if (row := rows.get(spiff_id)) is not None:
-            row.state, row.completed_at = TaskState.CANCELLED, now
-    new = [t for t in advance.open_tasks if t.spiff_id not in rows]
-    organisations = _organisations(session, team) if new else {}
-    created = [_row(instance_id, t, organisations, advance, now) for t in new]
+    _close(
+        session,
+        instance_id,
+        advance.completed,
+        state=TaskState.COMPLETED,
+        now=now,
+        completed_by_id=completed_by,
+    )
+    _close(session, instance_id, advance.cancelled, state=TaskState.CANCELLED, now=now)
+    organisations = _organisations(session, team) if advance.opened else {}
+    created = [_row(instance_id, task, organisations, advance, now) for task in advance.opened]
     session.add_all(created)
     return created
+
+
+def _close(
+    session: Session,
+    instance_id: int,
+    spiff_ids: Collection[str],
+    *,
+    state: TaskState,
+    now: datetime,
+    completed_by_id: int | None = None,
+) -> None:
+    if not spiff_ids:
+        return
+    values: dict[str, object] = {"state": state, "completed_at": now}
+    if state == TaskState.COMPLETED:
+        values["completed_by_id"] = completed_by_id
+    session.execute(
+        update(Task)
+        .where(
+            Task.instance_id == instance_id,
+            Task.spiff_task_id.in_(spiff_ids),
+            Task.state == TaskState.OPEN,
+        )
+        .values(values)
+    )
 
 
 def _row(
@@ -79,6 +97,7 @@ def _row(
 
 
 def _organisations(session: Session, team: dict[str, str]) -> dict[str, Organisation]:
+    """The team's organisations by kind, in one query."""
     found = session.scalars(select(Organisation).where(Organisation.code.in_(team.values())))
     by_code = {o.code: o for o in found}
     return {kind: by_code[code] for kind, code in team.items() if code in by_code}

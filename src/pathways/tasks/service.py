@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from pathways import clock, engine
 from pathways.audit import service as audit
 from pathways.cases.models import ProcessInstance
-from pathways.cases.progress import apply_advance, lock_instance, require_running
-from pathways.errors import Conflict, InvalidData, NotFound, TaskNotReady
+from pathways.cases.progress import apply_advance, lock_task, require_running
+from pathways.errors import Conflict, InvalidData, NotFound
 from pathways.forms.service import validate_submission
 from pathways.people import permissions
 from pathways.people import service as people
@@ -82,17 +82,8 @@ def get(session: Session, task_id: int) -> Task:
     return task
 
 
-def _open_task(session: Session, task_id: int) -> Task:
-    task = get(session, task_id)
-    session.refresh(task)  # after the case lock: see what the winner of a race wrote
-    if task.state != TaskState.OPEN:
-        raise TaskNotReady(f"task {task_id} is {task.state}")
-    return task
-
-
 def claim(session: Session, *, task_id: int, actor: Actor) -> Task:
-    lock_instance(session, get(session, task_id).instance_id)
-    task = _open_task(session, task_id)
+    _, task = lock_task(session, task_id)
     if (
         task.assignee_id is not None
         and actor.user is not None
@@ -115,8 +106,7 @@ def claim(session: Session, *, task_id: int, actor: Actor) -> Task:
 
 
 def release(session: Session, *, task_id: int, actor: Actor) -> Task:
-    lock_instance(session, get(session, task_id).instance_id)
-    task = _open_task(session, task_id)
+    _, task = lock_task(session, task_id)
     if not (actor.has_role(Role.MANAGER) or actor.is_operator):
         permissions.require_task_worker(actor, task)
     task.assignee = None
@@ -131,8 +121,7 @@ def release(session: Session, *, task_id: int, actor: Actor) -> Task:
 
 
 def assign(session: Session, *, task_id: int, assignee: str, actor: Actor) -> Task:
-    lock_instance(session, get(session, task_id).instance_id)
-    task = _open_task(session, task_id)
+    _, task = lock_task(session, task_id)
     permissions.require_task_assigner(actor, task)
     person = people.get_user(session, assignee)
     permissions.require_task_worker(Actor.of(person), _unclaimed_view(task))
@@ -157,8 +146,7 @@ def complete(
     session: Session, *, task_id: int, data: dict[str, Any], actor: Actor, settings: Settings
 ) -> Completion:
     """Validate the form data, run the task and the case to its next waits, write back."""
-    instance = lock_instance(session, get(session, task_id).instance_id)
-    task = _open_task(session, task_id)
+    instance, task = lock_task(session, task_id)
     require_running(instance)
     permissions.require_task_worker(actor, task)
     engine.check_incoming(data)

@@ -9,12 +9,14 @@ from sqlalchemy import select
 
 from pathways.audit.models import AuditEvent
 from pathways.cases import service as cases
-from pathways.errors import Conflict, InvalidData, NotPermitted, TaskNotReady
+from pathways.errors import Conflict, InvalidData, NotPermitted, ScriptFailure, TaskNotReady
 from pathways.people import service as people
 from pathways.people.actors import Actor
+from pathways.processes import service as processes
 from pathways.tasks import service as tasks
 from pathways.tasks.models import Task
 from tests import factories
+from tests.model_xml import one_step
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")
 
@@ -210,3 +212,25 @@ def test_two_caseworkers_completing_at_once_one_wins(db, settings, case):
     assert sorted(outcomes) == ["lost", "won"]
     with db.tx() as s:
         assert s.get_one(Task, task_id).state == "completed"
+
+
+@pytest.mark.parametrize(
+    "condition",
+    ["'a' * 10**10", "open('/etc/passwd')", "[x for x in range(10**9)]"],
+)
+def test_a_condition_that_fails_at_run_time_leaves_the_case_as_it_was(db, settings, condition):
+    with db.tx() as s:
+        factories.team(s)
+        data = one_step(condition=condition, process_id="fragile")
+        processes.deploy(s, data=data, actor=Actor.operator(), settings=settings)
+        case_id = factories.start(s, settings, "fragile").id
+        task_id = factories.open_task(s, case_id, "work").id
+    before = snapshot(db, case_id)
+    with pytest.raises(ScriptFailure, match="^gate: "):
+        complete(db, settings, task_id, "anna", {})
+    assert snapshot(db, case_id) == before
+    with db.tx() as s:  # the service keeps serving
+        assert (
+            tasks.claim(s, task_id=task_id, actor=factories.actor(s, "anna")).assignee.login
+            == "anna"
+        )

@@ -70,6 +70,11 @@ def guarded() -> Iterator[None]:
         for problem in error.problems[1:]:
             typer.echo(f"  {problem}", err=True)
         raise typer.Exit(EXIT_DATA) from None
+    except InvalidData as error:
+        typer.echo(f"error: {error.message}", err=True)
+        for detail in error.errors[1:]:
+            typer.echo(f"  {detail}", err=True)
+        raise typer.Exit(EXIT_DATA) from None
     except PathwaysError as error:
         fail(error.message, exit_code(error))
     except (OperationalError, ProgrammingError) as error:

@@ -78,7 +78,8 @@ def validate_submission(schema: dict[str, Any], data: dict[str, Any]) -> None:
 
 def _describe(error: ValidationError) -> str:
     """Say what the field needs without echoing what was sent (it may be hostile)."""
-    field = ".".join(str(part) for part in error.absolute_path) or "form"
+    path = ".".join(str(part) for part in error.absolute_path)
+    field = path or "the form"
     rule, expected = error.validator, cast(Any, error.validator_value)
     if rule == "required":
         missing = [

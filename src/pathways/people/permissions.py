@@ -32,7 +32,7 @@ def require_task_worker(actor: Actor, task: Task) -> None:
         raise NotPermitted(f"user '{user.login}' is not a caseworker")
     if task.organisation_id != user.organisation_id:
         raise NotPermitted(
-            f"the task belongs to another organisation than {user.organisation.code}"
+            f"the task is in another organisation's queue, not {user.organisation.code}'s"
         )
     if task.assignee_id is not None and task.assignee_id != user.id:
         raise NotPermitted("the task is claimed by another caseworker")

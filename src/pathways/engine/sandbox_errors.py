@@ -1,0 +1,41 @@
+"""The sandbox's budget and its errors, shared by every sandbox module.
+
+Contract:
+- `Budget` is what one run may use: `seconds` of wall-clock time and `max_size` items
+  or characters in any value it builds or leaves behind.
+- Every refusal or failure is a `ScriptError` with a one-line `message` and, when
+  known, the script's `line`: `ScriptRejected` (does not compile in the sandbox),
+  `ScriptFailed` (raised while running) and its `BudgetExceeded` (too long, too large).
+- This module imports nothing from the other sandbox modules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Budget:
+    seconds: float = 1.0
+    max_size: int = 1_000_000
+
+
+class ScriptError(Exception):
+    """A script or expression that the sandbox refused or that failed."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+class ScriptRejected(ScriptError):
+    """It does not compile in the sandbox (syntax error or forbidden construct)."""
+
+
+class ScriptFailed(ScriptError):
+    """It raised an error while running."""
+
+
+class BudgetExceeded(ScriptFailed):
+    """It ran too long or built too large a value."""

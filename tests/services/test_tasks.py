@@ -234,3 +234,33 @@ def test_a_condition_that_fails_at_run_time_leaves_the_case_as_it_was(db, settin
             tasks.claim(s, task_id=task_id, actor=factories.actor(s, "anna")).assignee.login
             == "anna"
         )
+
+
+def test_a_manager_assigns_a_task_only_to_a_caseworker_of_its_organisation(db, settings, case):
+    _, task_id = case
+    complete(db, settings, task_id, "anna", GUIDANCE)
+    with db.tx() as s:
+        interview = s.scalar(select(Task).where(Task.bpmn_id == "interview")).id
+        maija = factories.actor(s, "maija")
+        assert (
+            tasks.assign(s, task_id=interview, assignee="veera", actor=maija).assignee.login
+            == "veera"
+        )
+    with pytest.raises(NotPermitted, match="another organisation's queue"), db.tx() as s:
+        tasks.assign(s, task_id=interview, assignee="anna", actor=factories.actor(s, "maija"))
+    with pytest.raises(NotPermitted, match="manager"), db.tx() as s:
+        tasks.assign(s, task_id=interview, assignee="ville", actor=factories.actor(s, "ville"))
+    with pytest.raises(NotPermitted, match="claimed"):
+        complete(db, settings, interview, "ville", {})
+
+
+def test_releasing_puts_a_claimed_task_back_in_the_queue(db, settings, case):
+    _, task_id = case
+    with db.tx() as s:
+        people.create_user(s, login="aino", organisation="barsby", roles=["caseworker"])
+        tasks.claim(s, task_id=task_id, actor=factories.actor(s, "anna"))
+    with pytest.raises(NotPermitted), db.tx() as s:
+        tasks.release(s, task_id=task_id, actor=factories.actor(s, "aino"))
+    with db.tx() as s:
+        assert tasks.release(s, task_id=task_id, actor=factories.actor(s, "anna")).assignee is None
+    complete(db, settings, task_id, "aino", GUIDANCE)

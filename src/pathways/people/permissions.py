@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathways.cases.models import ProcessInstance
 from pathways.errors import NotPermitted
 from pathways.people.actors import Actor
-from pathways.people.models import Role
+from pathways.people.models import Role, User
 from pathways.tasks.models import Task
 
 
@@ -21,21 +21,28 @@ def require_case_starter(actor: Actor) -> None:
     raise NotPermitted("only caseworkers may start a pathway")
 
 
-def require_task_worker(actor: Actor, task: Task) -> None:
-    """A caseworker of the task's organisation; once claimed, only its assignee."""
+def require_caseworker_of(actor: Actor, organisation_id: int | None) -> User:
+    """An active caseworker of this organisation; returns them."""
     user = actor.user
     if user is None:
-        raise NotPermitted("a task is completed by a caseworker (name one with --as)")
+        raise NotPermitted("a task is worked on by a caseworker (name one with --as)")
     if not user.active:
         raise NotPermitted(f"user '{user.login}' is deactivated")
     if not user.has_role(Role.CASEWORKER):
         raise NotPermitted(f"user '{user.login}' is not a caseworker")
-    if task.organisation_id != user.organisation_id:
+    if organisation_id != user.organisation_id:
         raise NotPermitted(
             f"the task is in another organisation's queue, not {user.organisation.code}'s"
         )
+    return user
+
+
+def require_task_worker(actor: Actor, task: Task) -> User:
+    """A caseworker of the task's organisation; once claimed, only its assignee."""
+    user = require_caseworker_of(actor, task.organisation_id)
     if task.assignee_id is not None and task.assignee_id != user.id:
         raise NotPermitted("the task is claimed by another caseworker")
+    return user
 
 
 def require_task_assigner(actor: Actor, task: Task) -> None:

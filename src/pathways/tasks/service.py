@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from pathways import clock, engine
 from pathways.audit import service as audit
@@ -50,7 +50,12 @@ def list_tasks(session: Session, where: TaskFilter) -> Sequence[Task]:
 
 
 def _query(where: TaskFilter) -> Select[Task]:
-    query = select(Task).order_by(Task.due_at.is_(None), Task.due_at, Task.id).limit(where.limit)
+    query = (
+        select(Task)
+        .options(joinedload(Task.organisation), joinedload(Task.assignee))
+        .order_by(Task.due_at.is_(None), Task.due_at, Task.id)
+        .limit(where.limit)
+    )
     if where.instance_id is not None:
         query = query.where(Task.instance_id == where.instance_id)
     if where.state is not None:
@@ -92,16 +97,8 @@ def claim(session: Session, *, task_id: int, actor: Actor) -> Task:
         raise Conflict(
             f"task {task_id} is claimed by {task.assignee.login if task.assignee else '?'}"
         )
-    permissions.require_task_worker(actor, task)
-    assert actor.user is not None
-    task.assignee = actor.user
-    audit.record(
-        session,
-        actor=actor.login,
-        action="task.claimed",
-        instance_id=task.instance_id,
-        task_id=task.id,
-    )
+    task.assignee = permissions.require_task_worker(actor, task)
+    _record(session, actor, "task.claimed", task)
     return task
 
 
@@ -110,13 +107,7 @@ def release(session: Session, *, task_id: int, actor: Actor) -> Task:
     if not (actor.has_role(Role.MANAGER) or actor.is_operator):
         permissions.require_task_worker(actor, task)
     task.assignee = None
-    audit.record(
-        session,
-        actor=actor.login,
-        action="task.released",
-        instance_id=task.instance_id,
-        task_id=task.id,
-    )
+    _record(session, actor, "task.released", task)
     return task
 
 
@@ -124,22 +115,20 @@ def assign(session: Session, *, task_id: int, assignee: str, actor: Actor) -> Ta
     _, task = lock_task(session, task_id)
     permissions.require_task_assigner(actor, task)
     person = people.get_user(session, assignee)
-    permissions.require_task_worker(Actor.of(person), _unclaimed_view(task))
-    task.assignee = person
-    audit.record(
-        session,
-        actor=actor.login,
-        action="task.assigned",
-        instance_id=task.instance_id,
-        task_id=task.id,
-        details={"assignee": person.login},
-    )
+    task.assignee = permissions.require_caseworker_of(Actor.of(person), task.organisation_id)
+    _record(session, actor, "task.assigned", task, assignee=person.login)
     return task
 
 
-def _unclaimed_view(task: Task) -> Task:
-    """The task as if nobody held it, to ask whether someone could work on it."""
-    return Task(organisation_id=task.organisation_id, assignee_id=None)
+def _record(session: Session, actor: Actor, action: str, task: Task, **details: str) -> None:
+    audit.record(
+        session,
+        actor=actor.login,
+        action=action,
+        instance_id=task.instance_id,
+        task_id=task.id,
+        details=details,
+    )
 
 
 def complete(
@@ -148,23 +137,15 @@ def complete(
     """Validate the form data, run the task and the case to its next waits, write back."""
     instance, task = lock_task(session, task_id)
     require_running(instance)
-    permissions.require_task_worker(actor, task)
+    worker = permissions.require_task_worker(actor, task)
     engine.check_incoming(data)
     _validate(instance, task, data)
     pathway = processes.pathway_for(instance.version, settings)
     advance = pathway.complete(
         instance.workflow_state, instance.serializer_version, task.spiff_task_id, data
     )
-    assert actor.user is not None
-    opened = apply_advance(session, instance, advance, completed_by=actor.user.id)
-    audit.record(
-        session,
-        actor=actor.login,
-        action="task.completed",
-        instance_id=instance.id,
-        task_id=task.id,
-        details={"step": task.bpmn_id},
-    )
+    opened = apply_advance(session, instance, advance, completed_by=worker.id)
+    _record(session, actor, "task.completed", task, step=task.bpmn_id)
     return Completion(task=task, opened=opened, case_finished=advance.finished)
 
 

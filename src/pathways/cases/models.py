@@ -49,7 +49,7 @@ class ProcessInstance(Base):
     revision: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     version: Mapped[ProcessVersion] = relationship(lazy="joined")
-    client: Mapped[Client] = relationship(lazy="joined")
+    client: Mapped[Client] = relationship()
 
     # Every write checks and bumps `revision`: a writer that lost a race fails instead of
     # overwriting, even where no row lock was taken.

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from pathways import clock, engine
 from pathways.audit import service as audit
@@ -120,7 +120,10 @@ def show(session: Session, *, instance_id: int, actor: Actor, purpose: str) -> C
     instance = get(session, instance_id)
     permissions.require_case_reader(actor, instance)
     tasks = session.scalars(
-        select(Task).where(Task.instance_id == instance_id).order_by(Task.created_at, Task.id)
+        select(Task)
+        .options(joinedload(Task.organisation), joinedload(Task.assignee))
+        .where(Task.instance_id == instance_id)
+        .order_by(Task.created_at, Task.id)
     ).all()
     audit.record(
         session,

@@ -56,4 +56,4 @@ class ProcessVersion(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     deployed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    model: Mapped[ProcessModel] = relationship(back_populates="versions", lazy="joined")
+    model: Mapped[ProcessModel] = relationship(back_populates="versions")

@@ -38,7 +38,7 @@ def organisation_create(
 ) -> None:
     """Create an organisation."""
     result = run(
-        lambda s, _: OrganisationOut.of(
+        lambda s, _: OrganisationOut.model_validate(
             people.create_organisation(s, code=code, kind=kind, name=name, covers=covers)
         )
     )
@@ -51,7 +51,9 @@ def organisation_create(
 @organisations.command("list")
 def organisation_list(as_json: bool = typer.Option(False, "--json")) -> None:
     """List organisations."""
-    rows = run(lambda s, _: [OrganisationOut.of(o) for o in people.list_organisations(s)])
+    rows = run(
+        lambda s, _: [OrganisationOut.model_validate(o) for o in people.list_organisations(s)]
+    )
     if as_json:
         emit_json(rows)
         return

@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
-from pathways.people.models import Organisation, User
+from pathways.people.models import User
 
 
 class OrganisationOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     code: str
     kind: str
     name: str
     covers: list[str]
-
-    @classmethod
-    def of(cls, organisation: Organisation) -> OrganisationOut:
-        return cls(
-            code=organisation.code,
-            kind=organisation.kind,
-            name=organisation.name,
-            covers=organisation.covers,
-        )
 
 
 class UserOut(BaseModel):

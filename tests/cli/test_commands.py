@@ -159,3 +159,11 @@ def test_a_database_that_is_not_set_up_says_so(tmp_path):
     )
     assert result.returncode == 69
     assert result.stderr.strip() == "error: the database is not set up: run `pathways db upgrade`"
+
+
+def test_a_token_is_printed_alone_on_its_line(shell):
+    result = shell("users", "token", "ville")
+    assert result.returncode == 0, result.stderr
+    (line,) = result.stdout.splitlines()
+    assert line.startswith("pwt_") and len(line) > 40
+    assert line not in result.stderr

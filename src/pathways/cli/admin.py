@@ -9,6 +9,7 @@ import typer
 from pathways.cli.edge import emit_json, guarded, run, table
 from pathways.db import migrate
 from pathways.people import service as people
+from pathways.people import tokens
 from pathways.people.schemas import OrganisationOut, UserOut
 from pathways.settings import get_settings
 
@@ -107,3 +108,17 @@ def user_list(as_json: bool = typer.Option(False, "--json")) -> None:
         [[r.login, r.name, r.organisation, ",".join(r.roles)] for r in rows],
         ["LOGIN", "NAME", "ORGANISATION", "ROLES"],
     )
+
+
+@users.command("token")
+def user_token(
+    login: str,
+    revoke: bool = typer.Option(False, "--revoke", help="revoke every token of the user instead"),
+) -> None:
+    """Issue a personal API token (printed once, alone on its line) or revoke them all."""
+    if revoke:
+        count = run(lambda s, _: tokens.revoke_all(s, login=login))
+        typer.echo(f"revoked {count} token(s) of {login}", err=True)
+        return
+    typer.echo(run(lambda s, _: tokens.issue(s, login=login)))
+    typer.echo("keep it safe: it is not shown again", err=True)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from pathways.db.base import Base, JSONValue, UTCDateTime
 from pathways.organisation_kinds import OrganisationKind
 
-__all__ = ["Coverage", "Organisation", "OrganisationKind", "Role", "User"]
+__all__ = ["ApiToken", "Coverage", "Organisation", "OrganisationKind", "Role", "User"]
 
 
 class Role(StrEnum):
@@ -66,3 +66,17 @@ class User(Base):
 
     def has_role(self, role: Role) -> bool:
         return role.value in self.roles
+
+
+class ApiToken(Base):
+    """A personal API token. Only its SHA-256 is kept; the token is shown once."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    user: Mapped[User] = relationship()

@@ -1,0 +1,60 @@
+"""Personal API tokens for integrators: issued once, stored hashed, revocable.
+
+Tokens carry 256 random bits, so a plain SHA-256 is the right digest (no salt or slow
+hash needed), and the lookup by digest is finished with a constant-time comparison.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from pathways import clock
+from pathways.people.models import ApiToken, User
+from pathways.people.service import get_user
+
+PREFIX = "pwt_"
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue(session: Session, *, login: str) -> str:
+    """A new token for the user; the only time it is seen in clear."""
+    user = get_user(session, login)
+    token = PREFIX + secrets.token_urlsafe(32)
+    session.add(ApiToken(user=user, token_hash=_digest(token), created_at=clock.now()))
+    session.flush()
+    return token
+
+
+def revoke_all(session: Session, *, login: str) -> int:
+    """Revoke every live token of the user; return how many."""
+    user = get_user(session, login)
+    result = session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=clock.now())
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def authenticate(session: Session, token: str) -> User | None:
+    """The active user a live token belongs to, or None."""
+    if not token.startswith(PREFIX):
+        return None
+    digest = _digest(token)
+    found = session.scalar(
+        select(ApiToken).where(ApiToken.token_hash == digest, ApiToken.revoked_at.is_(None))
+    )
+    if found is None or not hmac.compare_digest(found.token_hash, digest):
+        return None
+    if not found.user.active:
+        return None
+    found.last_used_at = clock.now()
+    return found.user

@@ -171,7 +171,6 @@ def cancel(
     pathway = processes.pathway_for(instance.version, settings)
     advance = pathway.cancel(instance.workflow_state, instance.serializer_version)
     apply_advance(session, instance, advance, final_state=InstanceState.CANCELLED)
-    instance.state, instance.ended_at = InstanceState.CANCELLED, clock.now()
     audit.record(session, actor=actor.login, action="case.cancelled", instance_id=instance_id)
     return instance
 

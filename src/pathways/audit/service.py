@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pathways import clock
@@ -31,12 +29,3 @@ def record(
     )
     session.add(event)
     return event
-
-
-def events(
-    session: Session, *, instance_id: int | None = None, limit: int = 200
-) -> Sequence[AuditEvent]:
-    query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
-    if instance_id is not None:
-        query = query.where(AuditEvent.instance_id == instance_id)
-    return session.scalars(query).all()

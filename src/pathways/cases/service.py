@@ -173,12 +173,3 @@ def cancel(
     apply_advance(session, instance, advance, final_state=InstanceState.CANCELLED)
     audit.record(session, actor=actor.login, action="case.cancelled", instance_id=instance_id)
     return instance
-
-
-def list_cases(
-    session: Session, *, state: str | None = None, limit: int = 200
-) -> Sequence[ProcessInstance]:
-    query = select(ProcessInstance).order_by(ProcessInstance.id.desc()).limit(limit)
-    if state is not None:
-        query = query.where(ProcessInstance.state == state)
-    return session.scalars(query).all()

@@ -100,10 +100,6 @@ class Pathway:
         workflow.cancel()
         return _advance(workflow, before)
 
-    def task_data(self, state: str, version: str, task_id: str) -> dict[str, Any]:
-        task = _find(self._load(state, version), task_id)
-        return dict(task.data) if task is not None else {}
-
     def _load(self, state: str, version: str) -> BpmnWorkflow:
         workflow = load_state(state, version, self.spec_text, self.bundle)
         # A restored workflow carries SpiffWorkflow's unrestricted engine: replace it first.

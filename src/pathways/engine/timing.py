@@ -7,7 +7,7 @@ everywhere, so a frozen test clock and production agree on what is due.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from SpiffWorkflow.bpmn.specs.event_definitions import timer as _timer
@@ -43,11 +43,3 @@ def add_duration(start: datetime, text: str) -> datetime:
     """`start` plus an ISO 8601 duration, months and years by the calendar."""
     delta: timedelta = TimerEventDefinition.get_timedelta_from_start(parse_duration(text), start)
     return start + delta
-
-
-def parse_moment(text: str) -> datetime:
-    """An ISO 8601 date-time (offset required) as aware UTC."""
-    moment = datetime.fromisoformat(text)
-    if moment.tzinfo is None:
-        raise ValueError(f"a date-time needs an offset or Z: {text[:40]!r}")
-    return moment.astimezone(UTC)

@@ -1,6 +1,6 @@
 """Engine time: one clock for us and SpiffWorkflow, and ISO 8601 durations and dates.
 
-SpiffWorkflow decides whether a timer is due with its own `datetime.now(UTC)` inside
+SpiffWorkflow decides whether a timer is due by reading the system clock inside
 every `do_engine_steps()`. Routing that through `pathways.clock` makes one clock decide
 everywhere, so a frozen test clock and production agree on what is due.
 """

@@ -6,6 +6,7 @@ Nothing here touches the environment at import time.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,6 +23,18 @@ class SandboxSettings(BaseModel):
     )
 
 
+class DeadlineSettings(BaseModel):
+    """When a task counts as at risk, and how the timer poller runs."""
+
+    at_risk_hours: float = Field(
+        default=48, ge=0, description="an open task due within this many hours is at risk"
+    )
+
+    @property
+    def at_risk_window(self) -> timedelta:
+        return timedelta(hours=self.at_risk_hours)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="PATHWAYS_", env_nested_delimiter="__", extra="ignore"
@@ -34,6 +47,7 @@ class Settings(BaseSettings):
     max_bpmn_bytes: int = Field(default=2 * 1024 * 1024, gt=0)
     demo: bool = False
     sandbox: SandboxSettings = SandboxSettings()
+    deadlines: DeadlineSettings = DeadlineSettings()
 
 
 @lru_cache(maxsize=1)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from pathways.people import service as people
 from pathways.people.models import Organisation, User
+from pathways.people.passwords import DEMO_PASSWORD
 
 
 @dataclass(frozen=True)
@@ -55,8 +56,12 @@ USERS = (
 )
 
 
-def load(session: Session) -> tuple[int, int]:
-    """Create whatever of the demo is missing; return (organisations, users) created."""
+def load(session: Session, *, passwords: bool = False) -> tuple[int, int]:
+    """Create whatever of the demo is missing; return (organisations, users) created.
+
+    With `passwords` (demo mode only) every demo user can log in with `DEMO_PASSWORD`,
+    which the login refuses whenever the service is not in demo mode.
+    """
     existing_orgs = set(session.scalars(select(Organisation.code)))
     existing_users = set(session.scalars(select(User.login)))
     new_orgs = [o for o in ORGANISATIONS if o.code not in existing_orgs]
@@ -73,4 +78,7 @@ def load(session: Session) -> tuple[int, int]:
             organisation=user.organisation,
             roles=user.roles,
         )
+    if passwords:
+        for user in USERS:
+            people.set_password(session, login=user.login, password=DEMO_PASSWORD)
     return len(new_orgs), len(new_users)

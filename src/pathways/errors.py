@@ -61,6 +61,27 @@ class NotPermitted(PathwaysError):
     title = "Not permitted"
 
 
+class Unauthenticated(PathwaysError):
+    """No caller, or credentials that are wrong, expired or revoked."""
+
+    status = 401
+    title = "Not signed in"
+
+
+class TooManyRequests(PathwaysError):
+    status = 429
+    title = "Too many requests"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class PayloadTooLarge(PathwaysError):
+    status = 413
+    title = "Request too large"
+
+
 class Conflict(PathwaysError):
     status = 409
     title = "Conflict"

@@ -10,7 +10,7 @@ from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -35,6 +35,25 @@ class DeadlineSettings(BaseModel):
         return timedelta(hours=self.at_risk_hours)
 
 
+class WebSettings(BaseModel):
+    """Sessions, request limits and login throttling of the HTTP edge."""
+
+    session_idle_minutes: int = Field(default=30, gt=0)
+    session_absolute_hours: int = Field(default=12, gt=0)
+    cookie_secure: bool | None = Field(
+        default=None, description="force the Secure flag; by default set when served over https"
+    )
+    max_request_bytes: int = Field(default=1024 * 1024, gt=0)
+    login_failures_per_login: int = Field(default=5, gt=0)
+    login_failures_per_address: int = Field(default=30, gt=0)
+    login_window_minutes: int = Field(default=15, gt=0)
+    run_poller: bool = Field(default=True, description="fire due timers inside `pathways serve`")
+
+
+# Values that look like someone forgot to set a real secret.
+_PLACEHOLDERS = {"", "changeme", "change-me", "secret", "password", "demo", "pathways", "xxx"}
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="PATHWAYS_", env_nested_delimiter="__", extra="ignore"
@@ -48,6 +67,21 @@ class Settings(BaseSettings):
     demo: bool = False
     sandbox: SandboxSettings = SandboxSettings()
     deadlines: DeadlineSettings = DeadlineSettings()
+    web: WebSettings = WebSettings()
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="signs CSRF tokens; when unset, one is generated and kept in data_dir",
+    )
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secrets(self) -> Settings:
+        key = self.secret_key.get_secret_value() if self.secret_key else None
+        if key is not None and not self.demo and (key.lower() in _PLACEHOLDERS or len(key) < 32):
+            raise ValueError(
+                "PATHWAYS_SECRET_KEY is a placeholder or shorter than 32 characters;"
+                " set a random one or leave it unset to have one generated"
+            )
+        return self
 
 
 @lru_cache(maxsize=1)

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pathways import clock
 from pathways.audit.models import AuditEvent
+from pathways.people import permissions
+from pathways.people.actors import Actor
 
 
 def record(
@@ -29,3 +35,42 @@ def record(
     )
     session.add(event)
     return event
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    actor: str | None = None
+    action: str | None = None
+    instance_id: int | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    before_id: int | None = None  # page backwards from the newest
+    limit: int = 100
+
+
+def list_events(session: Session, *, where: AuditFilter, actor: Actor) -> Sequence[AuditEvent]:
+    """The log, newest first, for administrators."""
+    permissions.require_admin(actor)
+    query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(where.limit)
+    if where.actor is not None:
+        query = query.where(AuditEvent.actor == where.actor)
+    if where.action is not None:
+        query = query.where(AuditEvent.action == where.action)
+    if where.instance_id is not None:
+        query = query.where(AuditEvent.instance_id == where.instance_id)
+    if where.since is not None:
+        query = query.where(AuditEvent.at >= where.since)
+    if where.until is not None:
+        query = query.where(AuditEvent.at < where.until)
+    if where.before_id is not None:
+        query = query.where(AuditEvent.id < where.before_id)
+    return session.scalars(query).all()
+
+
+def timeline(session: Session, instance_id: int) -> Sequence[AuditEvent]:
+    """What was done to a case, oldest first; reads are left out."""
+    return session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.instance_id == instance_id, AuditEvent.action.not_like("%.read"))
+        .order_by(AuditEvent.id)
+    ).all()

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from pathways.cases.models import ProcessInstance
 from pathways.deadlines.models import Timer
@@ -58,3 +59,45 @@ class InstanceOut(BaseModel):
             tasks=[TaskOut.of(t) for t in tasks],
             timers=[TimerOut.model_validate(t) for t in timers],
         )
+
+
+class ClientIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reference: str = Field(max_length=64, description="a pseudonymous reference, never a name")
+    municipality: str = Field(max_length=64, description="code of the client's municipality")
+    contact_language: str | None = Field(default=None, max_length=3)
+    integration_language: str | None = Field(default=None, max_length=3)
+
+
+class InstanceCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    model: str = Field(max_length=128, description="the pathway's key, e.g. jobseeker")
+    client: ClientIn
+    data: dict[str, Any] = Field(default_factory=dict)
+    team: dict[str, str] | None = Field(
+        default=None, description="organisation kind → organisation code, to name the team"
+    )
+
+
+class TimelineEntryOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    at: datetime
+    actor: str | None
+    action: str
+    task_id: int | None
+    details: dict[str, Any]
+
+
+class CaseOut(InstanceOut):
+    """A case with what was done to it so far."""
+
+    timeline: list[TimelineEntryOut]
+
+
+class MessageDelivered(BaseModel):
+    instance_id: int
+    message: str
+    opened: list[TaskOut]

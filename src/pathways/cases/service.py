@@ -22,7 +22,7 @@ from pathways.people import service as people
 from pathways.people.actors import Actor
 from pathways.processes import service as processes
 from pathways.settings import Settings
-from pathways.tasks.models import Task
+from pathways.tasks.models import Task, TaskState
 
 _REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
@@ -119,12 +119,7 @@ def show(session: Session, *, instance_id: int, actor: Actor, purpose: str) -> C
     """The case with its tasks and timers. Reading client data is logged with its purpose."""
     instance = get(session, instance_id)
     permissions.require_case_reader(actor, instance)
-    tasks = session.scalars(
-        select(Task)
-        .options(joinedload(Task.organisation), joinedload(Task.assignee))
-        .where(Task.instance_id == instance_id)
-        .order_by(Task.created_at, Task.id)
-    ).all()
+    tasks = tasks_of(session, instance_id)
     audit.record(
         session,
         actor=actor.login,
@@ -133,6 +128,20 @@ def show(session: Session, *, instance_id: int, actor: Actor, purpose: str) -> C
         details={"purpose": purpose[:200]},
     )
     return CaseView(instance, tasks, timers_of(session, instance_id))
+
+
+def tasks_of(session: Session, instance_id: int) -> Sequence[Task]:
+    """Every task of the case, oldest first."""
+    return session.scalars(
+        select(Task)
+        .options(joinedload(Task.organisation), joinedload(Task.assignee))
+        .where(Task.instance_id == instance_id)
+        .order_by(Task.created_at, Task.id)
+    ).all()
+
+
+def open_tasks(session: Session, instance_id: int) -> Sequence[Task]:
+    return [t for t in tasks_of(session, instance_id) if t.state == TaskState.OPEN]
 
 
 def deliver_message(

@@ -15,7 +15,10 @@ from pathways import demo as demo_data
 from pathways.cli.admin import db, organisations, users
 from pathways.cli.cases import instances
 from pathways.cli.edge import run, table
+from pathways.people.passwords import DEMO_PASSWORD
+from pathways.settings import get_settings
 from pathways.cli.models import models
+from pathways.cli.serve import serve
 from pathways.cli.tasks import tasks_app
 
 app = typer.Typer(
@@ -30,13 +33,16 @@ app.add_typer(users, name="users")
 app.add_typer(models, name="models")
 app.add_typer(instances, name="instances")
 app.add_typer(tasks_app, name="tasks")
+app.command("serve")(serve)
 
 
 @app.command("demo")
 def demo() -> None:
     """Load the demo organisations and people (idempotent) and say how to try a case."""
-    created = run(lambda s, _: demo_data.load(s))
+    created = run(lambda s, settings: demo_data.load(s, passwords=settings.demo))
     typer.echo(f"demo: {created[0]} organisations and {created[1]} users created")
+    if get_settings().demo:
+        typer.echo(f"demo mode: every demo user logs in with the password {DEMO_PASSWORD}")
     table(
         [[u.login, u.organisation, ",".join(u.roles), u.name] for u in demo_data.USERS],
         ["LOGIN", "ORGANISATION", "ROLES", "NAME"],

@@ -4,7 +4,15 @@ from pathways.audit.models import AuditEvent
 from pathways.cases.models import Client, ProcessInstance
 from pathways.db.base import Base
 from pathways.deadlines.models import Timer
-from pathways.people.models import ApiToken, Coverage, Organisation, User
+from pathways.idempotency.models import IdempotentRequest
+from pathways.people.models import (
+    ApiToken,
+    Coverage,
+    LoginFailure,
+    LoginSession,
+    Organisation,
+    User,
+)
 from pathways.processes.models import ProcessModel, ProcessVersion
 from pathways.tasks.models import Task
 
@@ -14,6 +22,9 @@ __all__ = [
     "Base",
     "Client",
     "Coverage",
+    "IdempotentRequest",
+    "LoginFailure",
+    "LoginSession",
     "Organisation",
     "ProcessInstance",
     "ProcessModel",

@@ -11,7 +11,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from pathways.db.base import Base, JSONValue, UTCDateTime
 from pathways.organisation_kinds import OrganisationKind
 
-__all__ = ["ApiToken", "Coverage", "Organisation", "OrganisationKind", "Role", "User"]
+__all__ = [
+    "ApiToken",
+    "Coverage",
+    "LoginFailure",
+    "LoginSession",
+    "Organisation",
+    "OrganisationKind",
+    "Role",
+    "User",
+]
 
 
 class Role(StrEnum):
@@ -80,3 +89,28 @@ class ApiToken(Base):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     user: Mapped[User] = relationship()
+
+
+class LoginSession(Base):
+    """A browser session. The cookie holds a random token; only its SHA-256 is kept here."""
+
+    __tablename__ = "login_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    user: Mapped[User] = relationship()
+
+
+class LoginFailure(Base):
+    """A failed login, kept for a while to slow down password guessing across replicas."""
+
+    __tablename__ = "login_failure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(64), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

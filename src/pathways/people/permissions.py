@@ -57,14 +57,38 @@ def require_task_assigner(actor: Actor, task: Task) -> None:
 
 
 def require_case_reader(actor: Actor, instance: ProcessInstance) -> None:
-    """The operator, admins, and people of an organisation in the case team."""
+    """The operator, admins, and caseworkers and managers of an organisation in the team."""
     if actor.is_operator or actor.has_role(Role.ADMIN):
         return
     user = actor.user
     assert user is not None
-    if user.active and user.organisation.code in instance.team.values():
+    works_on_cases = actor.has_role(Role.CASEWORKER) or actor.has_role(Role.MANAGER)
+    if works_on_cases and user.organisation.code in instance.team.values():
         return
     raise NotPermitted("the case is not served by your organisation")
+
+
+def task_scope(actor: Actor) -> int | None:
+    """The organisation whose tasks the actor may see; None means every organisation."""
+    if actor.is_operator or actor.has_role(Role.ADMIN):
+        return None
+    user = actor.user
+    assert user is not None
+    if user.active and (actor.has_role(Role.CASEWORKER) or actor.has_role(Role.MANAGER)):
+        return user.organisation_id
+    raise NotPermitted("only caseworkers and managers see task queues")
+
+
+def require_task_reader(actor: Actor, task: Task) -> None:
+    scope = task_scope(actor)
+    if scope is not None and scope != task.organisation_id:
+        raise NotPermitted("the task is in another organisation's queue")
+
+
+def require_admin(actor: Actor) -> None:
+    if actor.is_operator or actor.has_role(Role.ADMIN):
+        return
+    raise NotPermitted("only administrators may do this")
 
 
 def require_case_canceller(actor: Actor) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from pathways.people.models import User
 
@@ -32,3 +32,35 @@ class UserOut(BaseModel):
             roles=list(user.roles),
             active=user.active,
         )
+
+
+class LoginIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    login: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class SessionOut(BaseModel):
+    user: UserOut
+    csrf_token: str | None = Field(
+        description="send as X-CSRF-Token with every change made with the session cookie"
+    )
+
+
+class UserCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    login: str = Field(max_length=64)
+    organisation: str = Field(max_length=64)
+    roles: list[str] = Field(min_length=1, max_length=4)
+    name: str | None = Field(default=None, max_length=200)
+    email: str | None = Field(default=None, max_length=254)
+    password: str | None = Field(default=None, max_length=1024)
+
+
+class UserUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    active: bool | None = None
+    password: str | None = Field(default=None, max_length=1024)

@@ -5,17 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-from argon2 import PasswordHasher
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from pathways import clock
 from pathways.errors import Conflict, InvalidData, NotFound
 from pathways.organisation_kinds import TEAM_KINDS, OrganisationKind
-from pathways.people.models import Coverage, Organisation, Role, User
+from pathways.people.models import ApiToken, Coverage, LoginSession, Organisation, Role, User
+from pathways.people.passwords import MIN_LENGTH, hash_password
 
 _CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-_hasher = PasswordHasher()
 
 
 def _check_code(code: str, what: str) -> None:
@@ -75,19 +74,46 @@ def create_user(
         raise InvalidData("a user needs at least one role")
     if session.scalar(select(User.id).where(User.login == login)) is not None:
         raise Conflict(f"user '{login}' exists already")
-    if password is not None and len(password) < 12:
-        raise InvalidData("a password needs at least 12 characters")
+    _check_password(password)
     user = User(
         login=login,
         name=(name or login).strip()[:200],
         email=email,
-        password_hash=_hasher.hash(password) if password else None,
+        password_hash=hash_password(password) if password else None,
         organisation=get_organisation(session, organisation),
         roles=role_values,
         active=True,
         created_at=clock.now(),
     )
     session.add(user)
+    session.flush()
+    return user
+
+
+def _check_password(password: str | None) -> None:
+    if password is not None and len(password) < MIN_LENGTH:
+        raise InvalidData(f"a password needs at least {MIN_LENGTH} characters")
+
+
+def set_password(session: Session, *, login: str, password: str) -> User:
+    _check_password(password)
+    user = get_user(session, login)
+    user.password_hash = hash_password(password)
+    return user
+
+
+def set_active(session: Session, *, login: str, active: bool) -> User:
+    """Activate or deactivate a user; deactivating ends their sessions and tokens at once."""
+    user = get_user(session, login)
+    user.active = active
+    if not active:
+        now = clock.now()
+        for table in (LoginSession, ApiToken):
+            session.execute(
+                update(table)
+                .where(table.user_id == user.id, table.revoked_at.is_(None))
+                .values(revoked_at=now)
+            )
     session.flush()
     return user
 

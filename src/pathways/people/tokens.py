@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from datetime import timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -56,5 +57,8 @@ def authenticate(session: Session, token: str) -> User | None:
         return None
     if not found.user.active:
         return None
-    found.last_used_at = clock.now()
+    now = clock.now()
+    # Touch at most once a minute, so reads with a token do not each become a write.
+    if found.last_used_at is None or now - found.last_used_at > timedelta(minutes=1):
+        found.last_used_at = now
     return found.user

@@ -48,15 +48,27 @@ def validate(session: Session, *, data: bytes, settings: Settings) -> list[engin
 
 
 def deploy(
-    session: Session, *, data: bytes, actor: Actor, settings: Settings, draft: bool = False
+    session: Session,
+    *,
+    data: bytes,
+    actor: Actor,
+    settings: Settings,
+    draft: bool = False,
+    key: str | None = None,
 ) -> list[Deployment]:
     """Store each process of the file as a new version; deploy it unless `draft`.
 
     A file whose processes have lint problems is refused whole unless kept as a draft.
+    With `key`, the file must hold that process (a route names the model it saves).
     Deploying what the latest version already holds changes nothing.
     """
     permissions.require_designer(actor)
     built = validate(session, data=data, settings=settings)
+    if key is not None and key not in {process.key for process in built}:
+        found = ", ".join(process.key for process in built) or "none"
+        raise InvalidModel(
+            [Problem(f"the file holds no executable process '{key[:128]}' ({found})")]
+        )
     problems = [p for process in built for p in process.problems]
     if problems and not draft:
         raise InvalidModel(problems)
@@ -163,6 +175,24 @@ def list_models(session: Session) -> Sequence[tuple[ProcessModel, int, int | Non
         .order_by(ProcessModel.key)
     ).all()
     return [(model, count, latest) for model, count, latest in rows]
+
+
+def get_model(session: Session, key: str) -> ProcessModel:
+    model = session.scalar(select(ProcessModel).where(ProcessModel.key == key))
+    if model is None:
+        raise NotFound(f"no pathway '{key[:128]}'")
+    return model
+
+
+def get_version(session: Session, key: str, number: int) -> ProcessVersion:
+    version = session.scalar(
+        select(ProcessVersion)
+        .join(ProcessModel)
+        .where(ProcessModel.key == key, ProcessVersion.number == number)
+    )
+    if version is None:
+        raise NotFound(f"pathway '{key[:128]}' has no version {number}")
+    return version
 
 
 def pathway_for(version: ProcessVersion, settings: Settings) -> engine.Pathway:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from pathways import clock
+from pathways.cases.models import ProcessInstance
 from pathways.tasks.models import Task, TaskState
 
 
@@ -48,3 +50,58 @@ class TaskOut(BaseModel):
 
 def is_overdue(task: Task) -> bool:
     return task.state == TaskState.OPEN and task.due_at is not None and task.due_at < clock.now()
+
+
+class TaskClientOut(BaseModel):
+    """The client's essentials, as a caseworker needs them for the step."""
+
+    reference: str
+    municipality: str
+    contact_language: str | None
+    integration_language: str | None
+
+
+class TaskDetailOut(TaskOut):
+    model: str
+    version: int
+    documentation: str | None
+    form_schema: dict[str, Any] | None
+    ui_schema: dict[str, Any] | None
+    client: TaskClientOut
+
+    @classmethod
+    def detail(cls, task: Task, instance: ProcessInstance) -> TaskDetailOut:
+        forms = instance.version.forms
+        client = instance.client
+        return cls(
+            **TaskOut.of(task).model_dump(),
+            model=instance.version.model.key,
+            version=instance.version.number,
+            documentation=task.documentation,
+            form_schema=forms.get(task.form) if task.form else None,
+            ui_schema=forms.get(task.ui_form) if task.ui_form else None,
+            client=TaskClientOut(
+                reference=client.reference,
+                municipality=client.municipality,
+                contact_language=client.contact_language,
+                integration_language=client.integration_language,
+            ),
+        )
+
+
+class AssignIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    assignee: str = Field(max_length=64, description="login of a caseworker of the organisation")
+
+
+class CompleteIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    data: dict[str, Any] = Field(default_factory=dict, description="the step's form data")
+
+
+class CompletionOut(BaseModel):
+    task: TaskOut
+    opened: list[TaskOut] = Field(description="the tasks the case moved on to (the hand-off)")
+    case_finished: bool

@@ -49,6 +49,23 @@ def list_tasks(session: Session, where: TaskFilter) -> Sequence[Task]:
     return session.scalars(_query(where)).all()
 
 
+def list_visible(session: Session, *, where: TaskFilter, actor: Actor) -> Sequence[Task]:
+    """The tasks the actor may see: their own organisation's, or all for admins."""
+    scope = permissions.task_scope(actor)
+    query = _query(where)
+    if scope is not None:
+        query = query.where(Task.organisation_id == scope)
+    return session.scalars(query).all()
+
+
+def read(session: Session, *, task_id: int, actor: Actor, purpose: str) -> Task:
+    """One task, for someone who may see it; reading it is logged (it names the client)."""
+    task = get(session, task_id)
+    permissions.require_task_reader(actor, task)
+    _record(session, actor, "task.read", task, purpose=purpose[:200])
+    return task
+
+
 def _query(where: TaskFilter) -> Select[Task]:
     query = (
         select(Task)

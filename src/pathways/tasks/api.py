@@ -1,0 +1,105 @@
+"""Routes for tasks: the queue, one task with its form, and the work on it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query
+
+from pathways.cases import service as cases
+from pathways.edge.caller import CallDep, Tx
+from pathways.edge.idempotent import run_once
+from pathways.tasks import service as tasks
+from pathways.tasks.models import TaskState
+from pathways.tasks.schemas import AssignIn, CompleteIn, CompletionOut, TaskDetailOut, TaskOut
+
+router = APIRouter(prefix="/api/tasks", tags=["tasks"])
+IdempotencyKey = Annotated[
+    str | None, Header(alias="Idempotency-Key", description="retries return the first answer")
+]
+Purpose = Annotated[
+    str, Header(alias="X-Purpose", max_length=200, description="why client data is read")
+]
+
+
+@router.get("")
+def list_tasks(
+    call: CallDep,
+    organisation: Annotated[str | None, Query(max_length=64)] = None,
+    state: TaskState | None = TaskState.OPEN,
+    assignee: Annotated[str | None, Query(max_length=64)] = None,
+    model: Annotated[str | None, Query(max_length=128)] = None,
+    instance: int | None = None,
+    overdue: bool = False,
+    due_before: datetime | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[TaskOut]:
+    """Tasks of the caller's organisation (all organisations for admins), soonest due first."""
+    where = tasks.TaskFilter(
+        instance_id=instance,
+        organisation=organisation,
+        state=state,
+        assignee=assignee,
+        model=model,
+        overdue=overdue,
+        due_before=due_before,
+        limit=limit,
+    )
+    with call.begin() as tx:
+        return [TaskOut.of(t) for t in tasks.list_visible(tx.session, where=where, actor=tx.actor)]
+
+
+@router.get("/{task_id}")
+def read_task(task_id: int, call: CallDep, purpose: Purpose = "case handling") -> TaskDetailOut:
+    """The task with its documentation, form and the client's essentials (a logged read)."""
+    with call.begin() as tx:
+        task = tasks.read(tx.session, task_id=task_id, actor=tx.actor, purpose=purpose)
+        return TaskDetailOut.detail(task, cases.get(tx.session, task.instance_id))
+
+
+@router.post("/{task_id}/claim")
+def claim(task_id: int, call: CallDep) -> TaskOut:
+    with call.begin() as tx:
+        return TaskOut.of(tasks.claim(tx.session, task_id=task_id, actor=tx.actor))
+
+
+@router.post("/{task_id}/release")
+def release(task_id: int, call: CallDep) -> TaskOut:
+    with call.begin() as tx:
+        return TaskOut.of(tasks.release(tx.session, task_id=task_id, actor=tx.actor))
+
+
+@router.post("/{task_id}/assign")
+def assign(task_id: int, body: AssignIn, call: CallDep) -> TaskOut:
+    with call.begin() as tx:
+        task = tasks.assign(tx.session, task_id=task_id, assignee=body.assignee, actor=tx.actor)
+        return TaskOut.of(task)
+
+
+@router.post(
+    "/{task_id}/complete",
+    response_model=CompletionOut,
+    responses={409: {"description": "the task is no longer open"}},
+)
+def complete(task_id: int, body: CompleteIn, call: CallDep, key: IdempotencyKey = None) -> Any:
+    """Complete the task with its form's data; the case runs on to its next steps."""
+
+    def work(tx: Tx) -> tuple[int, CompletionOut]:
+        done = tasks.complete(
+            tx.session, task_id=task_id, data=body.data, actor=tx.actor, settings=tx.settings
+        )
+        tx.session.flush()
+        return 200, CompletionOut(
+            task=TaskOut.of(done.task),
+            opened=[TaskOut.of(t) for t in done.opened],
+            case_finished=done.case_finished,
+        )
+
+    return run_once(
+        call,
+        key=key,
+        route=f"POST /api/tasks/{task_id}/complete",
+        request=body.model_dump(),
+        work=work,
+    )

@@ -15,11 +15,11 @@ from pathways import demo as demo_data
 from pathways.cli.admin import db, organisations, users
 from pathways.cli.cases import instances
 from pathways.cli.edge import run, table
-from pathways.people.passwords import DEMO_PASSWORD
-from pathways.settings import get_settings
 from pathways.cli.models import models
 from pathways.cli.serve import serve
 from pathways.cli.tasks import tasks_app
+from pathways.people.passwords import DEMO_PASSWORD
+from pathways.settings import get_settings
 
 app = typer.Typer(
     help="Pathways: multi-agency service pathways on BPMN.",

@@ -57,6 +57,7 @@ def seed(db, settings) -> None:
         factories.team(s)
         people.create_user(s, login="mari", organisation="barsby", roles=["manager"])
         people.create_user(s, login="otto", organisation="eastland-ea", roles=["manager"])
+        people.create_user(s, login="bea", organisation="barsby", roles=["caseworker"])
         hashed = hash_password(PASSWORD)  # once: argon2 is slow on purpose
         for user in people.list_users(s):
             user.password_hash = hashed

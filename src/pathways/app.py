@@ -15,7 +15,7 @@ from sqlalchemy import text
 from pathways.audit.api import router as audit_routes
 from pathways.cases.api import router as case_routes
 from pathways.db.session import engine_for
-from pathways.edge import problems
+from pathways.edge import openapi, problems
 from pathways.edge.middleware import BodyLimit, RequestContext
 from pathways.people.api import router as people_routes
 from pathways.processes.api import router as model_routes
@@ -41,6 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine_for(settings.database_url)
     problems.install(app)
+    openapi.install(app)
     for router in API_ROUTERS:  # each carries its full /api/… prefix, so logs name whole routes
         app.include_router(router)
     app.add_api_route("/healthz", _health(app), methods=["GET"], tags=["operations"])

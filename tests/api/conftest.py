@@ -20,8 +20,9 @@ PASSWORD = "correct horse battery"
 class Api:
     """The live server and ways to be someone on it."""
 
-    def __init__(self, url: str, db: object, settings: object) -> None:
-        self.url = url
+    def __init__(self, server: LiveServer, db: object, settings: object) -> None:
+        self.url = server.url
+        self.app = server.app
         self.db = db
         self.settings = settings
         self._clients: list[httpx.Client] = []
@@ -70,6 +71,6 @@ def seed(db, settings) -> None:
 def api(db, settings) -> Iterator[Api]:
     seed(db, settings)
     with LiveServer(settings) as server:
-        client = Api(server.url, db, settings)
+        client = Api(server, db, settings)
         yield client
         client.close()

@@ -156,3 +156,23 @@ def test_a_message_nobody_waits_for_is_a_conflict(api):
     client = api.integrator("anna")
     case = client.get("/api/tasks").json()[0]["instance_id"]
     problem(client.post(f"/api/instances/{case}/messages/no_such_message", json={}), 409)
+
+
+def test_a_nul_character_is_refused_cleanly_or_kept_intact(api):
+    before = counts(api.db)
+    login = api.anonymous().post("/api/session", json={"login": "an\u0000na", "password": "x" * 12})
+    assert login.status_code in (400, 401)
+    client = api.integrator("anna")
+    start = client.post(
+        "/api/instances",
+        json={
+            "model": "handoff",
+            "client": {"reference": "C-4", "municipality": "barsby"},
+            "data": {"note": "a\u0000b"},
+        },
+    )
+    if start.status_code == 201:
+        assert client.get(f"/api/instances/{start.json()['id']}").status_code == 200
+    else:
+        problem(start, 400)
+        assert counts(api.db) == before

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict
 
 from pathways.audit import service as audit
 from pathways.edge.caller import CallDep
+from pathways.edge.params import BigIdQuery, RowIdQuery
 
 router = APIRouter(prefix="/api/audit", tags=["audit"])
 
@@ -31,10 +32,10 @@ def list_events(
     call: CallDep,
     actor: Annotated[str | None, Query(max_length=64)] = None,
     action: Annotated[str | None, Query(max_length=64)] = None,
-    instance: int | None = None,
+    instance: RowIdQuery = None,
     since: datetime | None = None,
     until: datetime | None = None,
-    before: Annotated[int | None, Query(description="page on: the smallest id seen")] = None,
+    before: BigIdQuery = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[AuditEventOut]:
     """Who did or read what, newest first. Reads of client data carry their purpose."""

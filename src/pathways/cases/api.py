@@ -18,6 +18,7 @@ from pathways.cases.schemas import (
 from pathways.deadlines.service import timers_of
 from pathways.edge.caller import CallDep, Tx
 from pathways.edge.idempotent import run_once
+from pathways.edge.params import RowId
 from pathways.tasks.schemas import TaskOut
 
 router = APIRouter(prefix="/api/instances", tags=["cases"])
@@ -53,7 +54,7 @@ def start_case(body: InstanceCreate, call: CallDep, key: IdempotencyKey = None) 
 
 
 @router.get("/{instance_id}")
-def read_case(instance_id: int, call: CallDep, purpose: Purpose = "case handling") -> CaseOut:
+def read_case(instance_id: RowId, call: CallDep, purpose: Purpose = "case handling") -> CaseOut:
     """The case, its tasks, timers and timeline. Reading it is logged with its purpose."""
     with call.begin() as tx:
         view = cases.show(tx.session, instance_id=instance_id, actor=tx.actor, purpose=purpose)
@@ -66,7 +67,7 @@ def read_case(instance_id: int, call: CallDep, purpose: Purpose = "case handling
 
 @router.post("/{instance_id}/messages/{name}")
 def deliver_message(
-    instance_id: int,
+    instance_id: RowId,
     name: str,
     call: CallDep,
     payload: Annotated[dict[str, Any], Body(default_factory=dict)],
@@ -87,7 +88,7 @@ def deliver_message(
 
 
 @router.post("/{instance_id}/cancel")
-def cancel_case(instance_id: int, call: CallDep) -> InstanceOut:
+def cancel_case(instance_id: RowId, call: CallDep) -> InstanceOut:
     with call.begin() as tx:
         instance = cases.cancel(
             tx.session, instance_id=instance_id, actor=tx.actor, settings=tx.settings

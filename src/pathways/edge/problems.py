@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException
 
 from pathways.edge.logs import request_id
@@ -85,6 +86,16 @@ def _http_error(_request: Request, error: Exception) -> JSONResponse:
     return problem(error.status_code, detail, headers=dict(error.headers or {}))
 
 
+def _unstorable(_request: Request, _error: Exception) -> JSONResponse:
+    # e.g. a NUL character, which PostgreSQL text and JSONB cannot hold; nothing was written.
+    return problem(400, "a value in the request cannot be stored (such as a NUL character)")
+
+
+def _database_unavailable(_request: Request, error: Exception) -> JSONResponse:
+    log.error("database unavailable", exc_info=error)
+    return problem(503, "the database is not reachable right now; try again shortly")
+
+
 def _unexpected(_request: Request, error: Exception) -> JSONResponse:
     log.error("unhandled error", exc_info=error)
     return problem(500, "something went wrong on our side; the request id helps us find it")
@@ -94,4 +105,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(PathwaysError, _pathways_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(DataError, _unstorable)
+    app.add_exception_handler(OperationalError, _database_unavailable)
     app.add_exception_handler(Exception, _unexpected)

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from pathways.edge.caller import CallDep
+from pathways.edge.params import RowId
 from pathways.errors import InvalidData
 from pathways.processes import service as processes
 from pathways.processes.schemas import DeploymentOut, ModelDetailOut, ModelOut
@@ -64,7 +65,7 @@ def save_version(
     response_class=Response,
     responses={200: {"content": {"application/xml": {"schema": {"type": "string"}}}}},
 )
-def version_xml(key: str, number: int, call: CallDep) -> Response:
+def version_xml(key: str, number: RowId, call: CallDep) -> Response:
     with call.begin() as tx:
         xml = processes.get_version(tx.session, key, number).bpmn_xml
     return Response(xml, media_type="application/xml")

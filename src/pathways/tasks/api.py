@@ -10,6 +10,7 @@ from fastapi import APIRouter, Header, Query
 from pathways.cases import service as cases
 from pathways.edge.caller import CallDep, Tx
 from pathways.edge.idempotent import run_once
+from pathways.edge.params import RowId, RowIdQuery
 from pathways.tasks import service as tasks
 from pathways.tasks.models import TaskState
 from pathways.tasks.schemas import AssignIn, CompleteIn, CompletionOut, TaskDetailOut, TaskOut
@@ -30,7 +31,7 @@ def list_tasks(
     state: TaskState | None = TaskState.OPEN,
     assignee: Annotated[str | None, Query(max_length=64)] = None,
     model: Annotated[str | None, Query(max_length=128)] = None,
-    instance: int | None = None,
+    instance: RowIdQuery = None,
     overdue: bool = False,
     due_before: datetime | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
@@ -51,7 +52,7 @@ def list_tasks(
 
 
 @router.get("/{task_id}")
-def read_task(task_id: int, call: CallDep, purpose: Purpose = "case handling") -> TaskDetailOut:
+def read_task(task_id: RowId, call: CallDep, purpose: Purpose = "case handling") -> TaskDetailOut:
     """The task with its documentation, form and the client's essentials (a logged read)."""
     with call.begin() as tx:
         task = tasks.read(tx.session, task_id=task_id, actor=tx.actor, purpose=purpose)
@@ -59,19 +60,19 @@ def read_task(task_id: int, call: CallDep, purpose: Purpose = "case handling") -
 
 
 @router.post("/{task_id}/claim")
-def claim(task_id: int, call: CallDep) -> TaskOut:
+def claim(task_id: RowId, call: CallDep) -> TaskOut:
     with call.begin() as tx:
         return TaskOut.of(tasks.claim(tx.session, task_id=task_id, actor=tx.actor))
 
 
 @router.post("/{task_id}/release")
-def release(task_id: int, call: CallDep) -> TaskOut:
+def release(task_id: RowId, call: CallDep) -> TaskOut:
     with call.begin() as tx:
         return TaskOut.of(tasks.release(tx.session, task_id=task_id, actor=tx.actor))
 
 
 @router.post("/{task_id}/assign")
-def assign(task_id: int, body: AssignIn, call: CallDep) -> TaskOut:
+def assign(task_id: RowId, body: AssignIn, call: CallDep) -> TaskOut:
     with call.begin() as tx:
         task = tasks.assign(tx.session, task_id=task_id, assignee=body.assignee, actor=tx.actor)
         return TaskOut.of(task)
@@ -82,7 +83,7 @@ def assign(task_id: int, body: AssignIn, call: CallDep) -> TaskOut:
     response_model=CompletionOut,
     responses={409: {"description": "the task is no longer open"}},
 )
-def complete(task_id: int, body: CompleteIn, call: CallDep, key: IdempotencyKey = None) -> Any:
+def complete(task_id: RowId, body: CompleteIn, call: CallDep, key: IdempotencyKey = None) -> Any:
     """Complete the task with its form's data; the case runs on to its next steps."""
 
     def work(tx: Tx) -> tuple[int, CompletionOut]:

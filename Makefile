@@ -15,17 +15,21 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+# The demo: embedded SQLite, the shipped pathways, demo people who log in with the demo
+# password (accepted only in demo mode), served with the timer poller in-process.
+run: export PATHWAYS_DEMO = 1
 run: setup
 	$(BIN)/pathways db upgrade
 	$(BIN)/pathways demo
 	$(BIN)/pathways models deploy bpmn/*.bpmn
 	@echo
-	@echo "Pathways is set up on $${PATHWAYS_DATABASE_URL:-sqlite:///pathways.db}. Drive a case from the shell:"
-	@echo "  . $(BIN)/activate"
-	@echo "  pathways instances start jobseeker --client C-1001 --municipality barsby --integration-language fi"
-	@echo "  pathways tasks list --organisation westland-ea"
-	@echo "  pathways tasks complete TASK --as ville --data '{...}'   (see forms/ for each step's fields)"
-	@echo "  pathways instances show CASE"
+	@echo "Pathways serves http://127.0.0.1:$(PORT) on $${PATHWAYS_DATABASE_URL:-sqlite:///pathways.db}."
+	@echo "  API and its documentation: http://127.0.0.1:$(PORT)/docs"
+	@echo "  Log in (POST /api/session) as anna, ville, helmi or erik (caseworkers), maija (manager),"
+	@echo "  dana (designer) or admin, each with the demo password above."
+	@echo "  From the shell: . $(BIN)/activate; pathways --help"
+	@echo
+	$(BIN)/pathways serve --port $(PORT)
 
 lint: setup
 	$(BIN)/ruff check src tests bench

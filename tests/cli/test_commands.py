@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
+
+from pathways.db.session import make_engine, transaction
+from pathways.people import tokens
 
 ROOT = Path(__file__).parents[2]
 BIN = Path(sys.executable).parent / "pathways"
@@ -36,6 +42,7 @@ def shell(tmp_path):
 
     assert run("db", "upgrade").returncode == 0
     assert run("demo").returncode == 0
+    run.url = env["PATHWAYS_DATABASE_URL"]
     return run
 
 
@@ -167,3 +174,47 @@ def test_a_token_is_printed_alone_on_its_line(shell):
     (line,) = result.stdout.splitlines()
     assert line.startswith("pwt_") and len(line) > 40
     assert line not in result.stderr
+
+
+def test_a_deactivated_users_tokens_stop_working(shell):
+    token = shell("users", "token", "anna").stdout.strip()
+    assert shell("users", "deactivate", "anna").returncode == 0
+    engine = make_engine(shell.url)
+    with transaction(engine) as s:
+        assert tokens.authenticate(s, token) is None
+    engine.dispose()
+
+
+def test_serve_answers_on_the_port_it_was_given(shell, tmp_path):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "PATHWAYS_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+        "PATHWAYS_DATA_DIR": str(tmp_path / "var"),
+    }
+    server = subprocess.Popen(
+        [str(BIN), "serve", "--port", str(port)],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        answer = None
+        deadline = time.monotonic() + 30
+        while answer is None and time.monotonic() < deadline:
+            try:
+                answer = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            except httpx.TransportError:
+                time.sleep(0.1)
+        assert answer is not None and answer.json() == {"status": "ok"}
+        refused = httpx.get(f"http://127.0.0.1:{port}/api/tasks", timeout=5)
+        assert refused.status_code == 401 and refused.headers["x-request-id"]
+    finally:
+        server.terminate()
+        _, errors = server.communicate(timeout=30)
+    logged = [json.loads(line) for line in errors.splitlines() if line.startswith("{")]
+    assert any(entry.get("route") == "/api/tasks" and entry["status"] == 401 for entry in logged)

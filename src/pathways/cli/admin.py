@@ -122,3 +122,25 @@ def user_token(
         return
     typer.echo(run(lambda s, _: tokens.issue(s, login=login)))
     typer.echo("keep it safe: it is not shown again", err=True)
+
+
+@users.command("deactivate")
+def user_deactivate(login: str) -> None:
+    """Deactivate a user: their sessions and tokens end at once."""
+    run(lambda s, _: people.set_active(s, login=login, active=False))
+    typer.echo(f"deactivated {login}; their sessions and tokens are revoked", err=True)
+
+
+@users.command("activate")
+def user_activate(login: str) -> None:
+    """Reactivate a user (they log in again and need new tokens)."""
+    run(lambda s, _: people.set_active(s, login=login, active=True))
+    typer.echo(f"activated {login}", err=True)
+
+
+@users.command("password")
+def user_password(login: str) -> None:
+    """Set a user's password, read from the first line of stdin."""
+    password = sys.stdin.readline().rstrip("\n")
+    run(lambda s, _: people.set_password(s, login=login, password=password))
+    typer.echo(f"password of {login} set", err=True)

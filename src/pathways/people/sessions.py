@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from pathways import clock
 from pathways.audit import service as audit
@@ -104,9 +104,9 @@ def _throttle(session: Session, *, login: str, address: str, settings: Settings)
 def resolve(session: Session, *, token: str, settings: Settings) -> User | None:
     """The active user of a live session, or None."""
     found = session.scalar(
-        select(LoginSession).where(
-            LoginSession.token_hash == _digest(token), LoginSession.revoked_at.is_(None)
-        )
+        select(LoginSession)
+        .options(joinedload(LoginSession.user).joinedload(User.organisation))
+        .where(LoginSession.token_hash == _digest(token), LoginSession.revoked_at.is_(None))
     )
     if found is None or not found.user.active:
         return None

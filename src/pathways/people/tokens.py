@@ -12,7 +12,7 @@ import secrets
 from datetime import timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from pathways import clock
 from pathways.people.models import ApiToken, User
@@ -51,7 +51,9 @@ def authenticate(session: Session, token: str) -> User | None:
         return None
     digest = _digest(token)
     found = session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == digest, ApiToken.revoked_at.is_(None))
+        select(ApiToken)
+        .options(joinedload(ApiToken.user).joinedload(User.organisation))
+        .where(ApiToken.token_hash == digest, ApiToken.revoked_at.is_(None))
     )
     if found is None or not hmac.compare_digest(found.token_hash, digest):
         return None

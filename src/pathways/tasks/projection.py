@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from pathways import clock, engine
 from pathways.deadlines.service import due_at
@@ -55,15 +57,37 @@ def _close(
     values: dict[str, object] = {"state": state, "completed_at": now}
     if state == TaskState.COMPLETED:
         values["completed_by_id"] = completed_by_id
+    task_table = cast(Table, Task.__table__)
+    table = task_table.c
+    # A Core statement: the ORM's bulk update would re-evaluate its criteria against every
+    # object in the session, which costs more than the update itself.
     session.execute(
-        update(Task)
+        update(task_table)
         .where(
-            Task.instance_id == instance_id,
-            Task.spiff_task_id.in_(spiff_ids),
-            Task.state == TaskState.OPEN,
+            table.instance_id == instance_id,
+            table.spiff_task_id.in_(spiff_ids),
+            table.state == TaskState.OPEN,
         )
         .values(values)
     )
+    _sync_loaded(session, instance_id, spiff_ids, values)
+
+
+def _sync_loaded(
+    session: Session, instance_id: int, spiff_ids: Collection[str], values: dict[str, object]
+) -> None:
+    """Bring task objects this session already holds in line with the update."""
+    for held in list(session.identity_map.values()):
+        if (
+            isinstance(held, Task)
+            and held.instance_id == instance_id
+            and held.spiff_task_id in spiff_ids
+            and held.state == TaskState.OPEN
+        ):
+            for name, value in values.items():
+                set_committed_value(held, name, value)
+            if "completed_by_id" in values:
+                session.expire(held, ["completed_by"])
 
 
 def _row(

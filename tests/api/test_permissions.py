@@ -142,3 +142,37 @@ def test_a_refusal_changes_nothing_and_reads_of_client_data_are_logged(api):
         ("anna", "preparing the interview")
     ]
     assert api.integrator("anna").get(f"/api/tasks/{barsby_task}").json()["assignee"] is None
+
+
+def test_only_managers_of_the_case_team_cancel_a_case(api):
+    case, _, _ = ids(api.db)
+    refused = ["anna", "olli", "ville", "otto", "dana"]
+    assert set(statuses(api, "POST", f"/api/instances/{case}/cancel", refused).values()) == {403}
+    assert (
+        api.integrator("maija").post(f"/api/instances/{case}/cancel").json()["state"] == "cancelled"
+    )
+
+
+def test_only_caseworkers_of_the_case_team_deliver_messages(api):
+    case, _, _ = ids(api.db)
+    path = f"/api/instances/{case}/messages/registered_as_jobseeker"
+    refused = ["olli", "otto", "mari", "dana"]
+    assert set(statuses(api, "POST", path, refused, json={}).values()) == {403}
+    # Permitted, but this case waits for no such message: a conflict, not a refusal.
+    assert api.integrator("anna").post(path, json={}).status_code == 409
+
+
+def test_a_caseworker_starts_only_cases_their_organisation_serves(api):
+    new = {"model": "handoff", "client": {"reference": "C-30", "municipality": "ostby"}}
+    assert api.integrator("anna").post("/api/instances", json=new).status_code == 403
+    assert api.integrator("olli").post("/api/instances", json=new).status_code == 201
+
+
+def test_a_manager_of_another_organisation_cannot_release_a_task(api):
+    _, barsby_task, _ = ids(api.db)
+    api.integrator("anna").post(f"/api/tasks/{barsby_task}/claim")
+    assert api.integrator("otto").post(f"/api/tasks/{barsby_task}/release").status_code == 403
+    assert api.integrator("bea").post(f"/api/tasks/{barsby_task}/release").status_code == 403
+    assert (
+        api.integrator("mari").post(f"/api/tasks/{barsby_task}/release").json()["assignee"] is None
+    )

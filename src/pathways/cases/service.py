@@ -61,6 +61,7 @@ def start(
     members = people.build_team(
         session, municipality=client.municipality, kinds=version.kinds, named=team or {}
     )
+    permissions.require_team_member(actor, members)
     advance = processes.pathway_for(version, settings).start(data)
     instance = ProcessInstance(
         version=version,
@@ -154,9 +155,9 @@ def deliver_message(
     settings: Settings,
 ) -> list[Task]:
     """Hand a BPMN message (e.g. "registered as a jobseeker") to a waiting case."""
-    permissions.require_case_starter(actor)
     engine.check_incoming(payload, "payload")
     instance = lock_instance(session, instance_id)
+    permissions.require_messenger(actor, instance)
     require_running(instance)
     pathway = processes.pathway_for(instance.version, settings)
     advance = pathway.deliver(instance.workflow_state, instance.serializer_version, name, payload)
@@ -174,8 +175,8 @@ def deliver_message(
 def cancel(
     session: Session, *, instance_id: int, actor: Actor, settings: Settings
 ) -> ProcessInstance:
-    permissions.require_case_canceller(actor)
     instance = lock_instance(session, instance_id)
+    permissions.require_case_canceller(actor, instance)
     require_running(instance)
     pathway = processes.pathway_for(instance.version, settings)
     advance = pathway.cancel(instance.workflow_state, instance.serializer_version)

@@ -45,6 +45,18 @@ def require_task_worker(actor: Actor, task: Task) -> User:
     return user
 
 
+def require_task_releaser(actor: Actor, task: Task) -> None:
+    """Its assignee (or a caseworker of its organisation), or a manager of its organisation."""
+    user = actor.user
+    if actor.is_operator or (
+        user is not None
+        and actor.has_role(Role.MANAGER)
+        and task.organisation_id == user.organisation_id
+    ):
+        return
+    require_task_worker(actor, task)
+
+
 def require_task_assigner(actor: Actor, task: Task) -> None:
     """Managers of the task's organisation (or the operator) hand tasks to people."""
     if actor.is_operator:
@@ -91,7 +103,30 @@ def require_admin(actor: Actor) -> None:
     raise NotPermitted("only administrators may do this")
 
 
-def require_case_canceller(actor: Actor) -> None:
-    if actor.is_operator or actor.has_role(Role.MANAGER) or actor.has_role(Role.ADMIN):
+def require_case_canceller(actor: Actor, instance: ProcessInstance) -> None:
+    """Admins, or a manager of an organisation that serves the case."""
+    if actor.is_operator or actor.has_role(Role.ADMIN):
         return
-    raise NotPermitted("only managers may cancel a case")
+    user = actor.user
+    assert user is not None
+    if actor.has_role(Role.MANAGER) and user.organisation.code in instance.team.values():
+        return
+    raise NotPermitted("only a manager of an organisation serving the case may cancel it")
+
+
+def require_team_member(actor: Actor, team: dict[str, str]) -> None:
+    """A caseworker starting or moving a case must work in one of its organisations."""
+    if actor.is_operator or actor.has_role(Role.ADMIN):
+        return
+    user = actor.user
+    assert user is not None
+    if user.organisation.code not in team.values():
+        raise NotPermitted("your organisation would not serve this case")
+
+
+def require_messenger(actor: Actor, instance: ProcessInstance) -> None:
+    """Caseworkers of the case team (and admins) tell the case what happened outside."""
+    if actor.is_operator or actor.has_role(Role.ADMIN):
+        return
+    require_case_starter(actor)
+    require_team_member(actor, instance.team)

@@ -19,7 +19,7 @@ from pathways.forms.service import validate_submission
 from pathways.people import permissions
 from pathways.people import service as people
 from pathways.people.actors import Actor
-from pathways.people.models import Organisation, Role, User
+from pathways.people.models import Organisation, User
 from pathways.processes import service as processes
 from pathways.processes.models import ProcessModel, ProcessVersion
 from pathways.settings import Settings
@@ -121,8 +121,7 @@ def claim(session: Session, *, task_id: int, actor: Actor) -> Task:
 
 def release(session: Session, *, task_id: int, actor: Actor) -> Task:
     _, task = lock_task(session, task_id)
-    if not (actor.has_role(Role.MANAGER) or actor.is_operator):
-        permissions.require_task_worker(actor, task)
+    permissions.require_task_releaser(actor, task)
     task.assignee = None
     _record(session, actor, "task.released", task)
     return task

@@ -1,0 +1,36 @@
+"""Secrets: placeholders refused outside demo mode; an unset key is generated once and kept."""
+
+from __future__ import annotations
+
+import stat
+
+import pytest
+from pydantic import ValidationError
+
+from pathways.keys import secret_key
+from pathways.settings import Settings
+
+
+@pytest.mark.parametrize("placeholder", ["changeme", "secret", "short-but-real"])
+def test_a_placeholder_secret_key_is_refused_outside_demo_mode(placeholder):
+    with pytest.raises(ValidationError, match="PATHWAYS_SECRET_KEY"):
+        Settings(secret_key=placeholder)
+
+
+def test_demo_mode_accepts_any_secret_key():
+    assert Settings(secret_key="changeme", demo=True).secret_key is not None
+
+
+def test_an_unset_key_is_generated_once_and_kept_private(tmp_path):
+    settings = Settings(data_dir=tmp_path / "var")
+    first = secret_key(settings)
+    kept = tmp_path / "var" / "secret_key"
+    assert len(first) >= 32 and kept.read_bytes().strip() == first
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    assert secret_key(Settings(data_dir=tmp_path / "var")) == first
+
+
+def test_a_set_key_is_used_as_given(tmp_path):
+    key = "k" * 40
+    assert secret_key(Settings(secret_key=key, data_dir=tmp_path)) == key.encode()
+    assert not (tmp_path / "secret_key").exists()

@@ -43,7 +43,9 @@ ORGANISATIONS = (
         "barsby-college", "education_provider", "Barsby adult education centre", ("barsby", "ekby")
     ),
     DemoOrganisation("westland-ely", "ely_centre", "Westland ELY Centre", ("barsby", "ekby")),
-    DemoOrganisation("barsby-forum", "third_sector", "Barsby multicultural forum", ("barsby", "ekby")),
+    DemoOrganisation(
+        "barsby-forum", "third_sector", "Barsby multicultural forum", ("barsby", "ekby")
+    ),
 )
 
 USERS = (

@@ -161,5 +161,9 @@ TRAINING = {
 REVIEW = {"review_held_on": "2027-05-01", "review_progress": "On track.", "county_took_part": False}
 CONTINUE = {**REVIEW, "review_outcome": "continue"}
 ENDED = {**REVIEW, "review_outcome": "plan_ended", "plan_end_reason": "goals_reached"}
-ELIGIBLE = {"first_permit_on": "2025-06-01", "within_three_years": True, "trafficking_victim": False}
+ELIGIBLE = {
+    "first_permit_on": "2025-06-01",
+    "within_three_years": True,
+    "trafficking_victim": False,
+}
 NOT_ELIGIBLE = {**ELIGIBLE, "first_permit_on": "2020-01-01", "within_three_years": False}

@@ -46,7 +46,10 @@ def assessed(db, library, assessment=ASSESSMENT) -> Case:
 
 def test_a_jobseeker_goes_from_registration_through_training_to_work(db, library, frozen_clock):
     case = assessed(db, library, NEEDS_COUNTY)
-    assert case.open() == {"Task_integration_plan": "westland-ea", "Task_county_joins": "westland-wbc"}
+    assert case.open() == {
+        "Task_integration_plan": "westland-ea",
+        "Task_county_joins": "westland-wbc",
+    }
     case.complete("Task_county_joins", "westland-wbc", COUNTY_JOINS)
     case.complete("Task_integration_plan", "westland-ea", PLAN)
     case.complete("Task_referral", "westland-ea", REFERRAL)
@@ -56,7 +59,9 @@ def test_a_jobseeker_goes_from_registration_through_training_to_work(db, library
     }
     case.complete("Task_integration_training", "barsby-college", TRAINING)
     case.complete("Task_civic_orientation", "barsby", CIVIC)
-    case.complete("Task_job_search_discussion", "westland-ea", {**DISCUSSION, "outcome": "continue"})
+    case.complete(
+        "Task_job_search_discussion", "westland-ea", {**DISCUSSION, "outcome": "continue"}
+    )
     assert case.open() == {"Task_job_search_discussion": "westland-ea"}
     done = case.complete(
         "Task_job_search_discussion",
@@ -122,4 +127,3 @@ def test_a_declined_plan_ends_the_case(db, library, frozen_clock):
     assert case.message("plan_declined", {"reason": "moving abroad"}) == {"Task_record_declined"}
     assert case.open() == {"Task_record_declined": "westland-ea"}
     assert case.complete("Task_record_declined", "westland-ea")
-

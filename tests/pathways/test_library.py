@@ -21,10 +21,18 @@ NS = {
 }
 FORMS = FormCatalog(ROOT / "forms")
 MODELS = (*SHARED, *PATHWAYS)
-FLOW_NODES = (
-    "startEvent endEvent userTask scriptTask callActivity exclusiveGateway inclusiveGateway"
-    " parallelGateway boundaryEvent intermediateCatchEvent"
-).split()
+FLOW_NODES = [
+    "startEvent",
+    "endEvent",
+    "userTask",
+    "scriptTask",
+    "callActivity",
+    "exclusiveGateway",
+    "inclusiveGateway",
+    "parallelGateway",
+    "boundaryEvent",
+    "intermediateCatchEvent",
+]
 
 
 def test_every_model_builds_without_a_lint_problem():
@@ -59,9 +67,7 @@ def _layout(name: str):
     root = etree.parse(str(BPMN / f"{name}.bpmn")).getroot()
     shapes = {s.get("bpmnElement"): _bounds(s) for s in root.iterfind(".//bpmndi:BPMNShape", NS)}
     process = root.find("bpmn:process", NS)
-    nodes = {
-        el.get("id"): el for kind in FLOW_NODES for el in process.iterfind(f"bpmn:{kind}", NS)
-    }
+    nodes = {el.get("id"): el for kind in FLOW_NODES for el in process.iterfind(f"bpmn:{kind}", NS)}
     return root, process, shapes, nodes
 
 
@@ -99,7 +105,8 @@ def test_flows_run_left_to_right_except_named_loops(name):
     edges = {e.get("bpmnElement"): e for e in root.iterfind(".//bpmndi:BPMNEdge", NS)}
     for flow in process.iterfind("bpmn:sequenceFlow", NS):
         points = [
-            (float(p.get("x")), float(p.get("y"))) for p in edges[flow.get("id")].iterfind("di:waypoint", NS)
+            (float(p.get("x")), float(p.get("y")))
+            for p in edges[flow.get("id")].iterfind("di:waypoint", NS)
         ]
         source, target = shapes[flow.get("sourceRef")], shapes[flow.get("targetRef")]
         if flow.get("id").startswith("Flow_loop_"):
@@ -123,13 +130,42 @@ def test_each_model_states_its_legal_basis_and_the_status_of_its_durations(name)
 REFUSED = [
     ("initial-assessment", {"languages": [], "literacy": "literate_latin_alphabet"}),
     ("initial-assessment", {**{"languages": [{"language": "ar", "level": "native"}]}}),
-    ("eligibility", {"first_permit_on": "not a date", "within_three_years": True, "trafficking_victim": False}),
-    ("plan-review", {"review_held_on": "2027-01-01", "review_progress": "ok", "county_took_part": True, "review_outcome": "plan_ended"}),
-    ("career-guidance", {"guidance_given_on": "2027-01-01", "registered_jobseeker": "yes", "compulsory_school_age": False}),
+    (
+        "eligibility",
+        {"first_permit_on": "not a date", "within_three_years": True, "trafficking_victim": False},
+    ),
+    (
+        "plan-review",
+        {
+            "review_held_on": "2027-01-01",
+            "review_progress": "ok",
+            "county_took_part": True,
+            "review_outcome": "plan_ended",
+        },
+    ),
+    (
+        "career-guidance",
+        {
+            "guidance_given_on": "2027-01-01",
+            "registered_jobseeker": "yes",
+            "compulsory_school_age": False,
+        },
+    ),
     ("placement", {"placement_agreed_on": "2027-01-01", "quota_refugee": True}),
     ("housing", {"housing_type": "tent", "moved_in_on": "2027-01-01"}),
-    ("registration", {"registered_on": "2027-01-01", "basic_information_given": True, "address": "x"}),
-    ("placement-assessment", {"assessed_on": "2027-01-01", "participants": [], "housing_decision": "family_group_home", "turns_18_on": "2028-01-01"}),
+    (
+        "registration",
+        {"registered_on": "2027-01-01", "basic_information_given": True, "address": "x"},
+    ),
+    (
+        "placement-assessment",
+        {
+            "assessed_on": "2027-01-01",
+            "participants": [],
+            "housing_decision": "family_group_home",
+            "turns_18_on": "2028-01-01",
+        },
+    ),
     ("aftercare-plan", {"aftercare_plan_agreed_on": "2027-01-01", "aftercare_support": ["money"]}),
     ("third-sector-activity", {"organisation_name": "x" * 201, "activity": "leisure"}),
     ("escalation", {"escalation_reason": "other"}),

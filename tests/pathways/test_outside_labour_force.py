@@ -84,9 +84,7 @@ def test_a_late_assessment_and_a_late_review_escalate_in_the_municipality(
     assert case.open()["Task_escalate_review"] == "barsby"
 
 
-def test_registering_as_a_jobseeker_moves_the_case_with_its_assessment(
-    db, library, frozen_clock
-):
+def test_registering_as_a_jobseeker_moves_the_case_with_its_assessment(db, library, frozen_clock):
     case = planned(db, library)
     frozen_clock.set(at("2027-03-03"))
     opened = case.message("registered_as_jobseeker", {"registered_on": "2027-03-01"})

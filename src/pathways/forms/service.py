@@ -49,7 +49,30 @@ class FormCatalog:
             form = self.load(filename)
         except (NotFound, InvalidData) as error:
             return error.message
-        return schema_problem(filename, form) if kind == "schema" else None
+        if kind != "schema":
+            return None
+        # Checking against the 2020-12 meta-schema takes milliseconds, and every model
+        # deployed checks its forms again: remember the answer for an unchanged file.
+        stat = (self.directory / filename).stat()
+        return _schema_problem_of_file(
+            str(self.directory / filename), stat.st_mtime_ns, stat.st_size, filename, form
+        )
+
+
+# (path, mtime, size) of a form file → what checking it found. Bounded; cleared when full.
+_CHECKED: dict[tuple[str, int, int], str | None] = {}
+_MAX_CHECKED = 1024
+
+
+def _schema_problem_of_file(
+    path: str, mtime_ns: int, size: int, filename: str, form: dict[str, Any]
+) -> str | None:
+    key = (path, mtime_ns, size)
+    if key not in _CHECKED:
+        if len(_CHECKED) >= _MAX_CHECKED:
+            _CHECKED.clear()
+        _CHECKED[key] = schema_problem(filename, form)
+    return _CHECKED[key]
 
 
 def schema_problem(filename: str, schema: dict[str, Any]) -> str | None:

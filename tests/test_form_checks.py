@@ -1,0 +1,16 @@
+"""Checking form files at deploy: an unchanged file is not checked twice, a changed one is."""
+
+from __future__ import annotations
+
+import json
+
+from pathways.forms.service import FormCatalog
+
+
+def test_a_form_file_that_changes_is_checked_again(tmp_path):
+    catalog = FormCatalog(tmp_path)
+    path = tmp_path / "step.schema.json"
+    path.write_text(json.dumps({"type": "object", "properties": {"a": {"type": "string"}}}))
+    assert catalog.problem("step.schema.json", "schema") is None
+    path.write_text(json.dumps({"type": "object", "properties": {"a": {"type": "strung"}}}))
+    assert "not valid JSON Schema" in (catalog.problem("step.schema.json", "schema") or "")

@@ -98,6 +98,15 @@ def test_registering_as_a_jobseeker_moves_the_case_with_its_assessment(db, libra
     assert case.open() == {"Task_integration_plan": "westland-ea"}
 
 
+def test_registering_while_the_plan_is_drawn_up_also_moves_the_case(db, library, frozen_clock):
+    case = Case(db, library, "outside_labour_force", {})
+    case.complete("Task_eligibility", "barsby", ELIGIBLE)
+    case.complete("Task_initial_assessment", "barsby", ASSESSMENT)
+    assert case.open() == {"Task_integration_plan": "barsby"}
+    case.message("registered_as_jobseeker", {"registered_on": "2026-11-23"})
+    assert case.open() == {"Task_initial_interview": "westland-ea"}
+
+
 def test_moving_away_hands_the_case_over(db, library, frozen_clock):
     case = planned(db, library)
     assert case.message("moved_away", {"new_municipality": "ekby"}) == {"Task_hand_over"}

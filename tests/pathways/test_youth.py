@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from tests.pathways.conftest import ASSESSMENT, ENDED, ESCALATION, GUIDANCE, NO_PLAN, PLAN, Case, at
+from tests.pathways.conftest import (
+    ASSESSMENT,
+    CONTINUE,
+    ENDED,
+    ESCALATION,
+    GUIDANCE,
+    NO_PLAN,
+    PLAN,
+    Case,
+    at,
+)
 
 GUIDED = {
     "guidance_given_on": "2026-11-23",
@@ -55,6 +65,8 @@ def test_two_missed_reviews_bring_in_the_countys_youth_social_work(db, library, 
     assert case.fire() == {"Task_youth_social_work"}
     assert case.open() == {"Task_youth_social_work": "westland-wbc"}
     case.complete("Task_youth_social_work", "westland-wbc", ESCALATION)
+    case.complete("Task_youth_review", "barsby", CONTINUE)
+    assert case.open() == {"Task_youth_review": "barsby"}
     assert case.complete("Task_youth_review", "barsby", ENDED)
 
 

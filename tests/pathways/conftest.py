@@ -42,12 +42,27 @@ WORKER = {
 }
 
 
+# What each pathway calls, deployed before it (a test deploys only what its pathway needs).
+CALLS = {
+    "jobseeker": ("integration-plan",),
+    "outside-labour-force": (*SHARED, "jobseeker"),
+    "youth": ("integration-plan", "jobseeker"),
+    "vulnerable": SHARED,
+    "refugee-placement": (*SHARED, "jobseeker"),
+    "unaccompanied-minor": SHARED,
+    "older-immigrant": SHARED,
+}
+
+
 @pytest.fixture
-def library(db: Database, settings: Settings) -> Settings:
+def library(request: pytest.FixtureRequest, db: Database, settings: Settings) -> Settings:
+    """The real forms, and the module's PATHWAY with what it calls (or the whole library)."""
     shipped = settings.model_copy(update={"forms_dir": ROOT / "forms"})
+    pathway = getattr(request.module, "PATHWAY", None)
+    names = (*CALLS[pathway], pathway) if pathway else (*SHARED, *PATHWAYS)
     with db.tx() as s:
         factories.team(s)
-        for name in (*SHARED, *PATHWAYS):
+        for name in names:
             data = (BPMN / f"{name}.bpmn").read_bytes()
             processes.deploy(s, data=data, actor=Actor.operator(), settings=shipped)
     return shipped

@@ -36,6 +36,8 @@ DISCUSSION = {
     "plan_reviewed": True,
 }
 
+PATHWAY = "jobseeker"
+
 
 def assessed(db, library, assessment=ASSESSMENT) -> Case:
     case = Case(db, library, "jobseeker", {"registered_on": "2026-11-20"})

@@ -17,6 +17,8 @@ from tests.pathways.conftest import (
     at,
 )
 
+PATHWAY = "older-immigrant"
+
 
 def assessed(db, library, assessment) -> Case:
     case = Case(db, library, "older_immigrant", {})

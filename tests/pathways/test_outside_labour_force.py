@@ -25,6 +25,8 @@ INTERVIEW = {
     "interpreter_used": True,
 }
 
+PATHWAY = "outside-labour-force"
+
 
 def planned(db, library) -> Case:
     case = Case(db, library, "outside_labour_force", {})

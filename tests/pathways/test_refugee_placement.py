@@ -19,6 +19,8 @@ PLACEMENT = {"placement_agreed_on": "2026-11-23", "quota_refugee": True, "obviou
 HOUSING = {"housing_type": "rental_flat", "moved_in_on": "2026-12-01"}
 REGISTRATION = {"registered_on": "2026-12-02", "basic_information_given": True}
 
+PATHWAY = "refugee-placement"
+
 
 def arrived(db, library, **placement) -> Case:
     case = Case(db, library, "refugee_placement", {})

@@ -13,6 +13,8 @@ PLACEMENT = {
 HOUSING = {"housing_type": "family_group_home", "moved_in_on": "2026-12-01"}
 AFTERCARE = {"aftercare_plan_agreed_on": "2027-03-20", "aftercare_support": ["housing", "studies"]}
 
+PATHWAY = "unaccompanied-minor"
+
 
 def test_a_minor_gets_a_plan_with_the_county_and_after_care_from_18_to_23(
     db, library, frozen_clock

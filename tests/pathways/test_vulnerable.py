@@ -18,6 +18,8 @@ from tests.pathways.conftest import (
     at,
 )
 
+PATHWAY = "vulnerable"
+
 
 def assessed(db, library, eligibility=ELIGIBLE, assessment=ASSESSMENT) -> Case:
     case = Case(db, library, "vulnerable", {})

@@ -20,6 +20,8 @@ GUIDED = {
     "compulsory_school_age": False,
 }
 
+PATHWAY = "youth"
+
 
 def guided(db, library, **answers) -> Case:
     case = Case(db, library, "youth", {})

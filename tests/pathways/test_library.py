@@ -184,3 +184,32 @@ def test_every_form_is_valid_and_orders_exactly_its_fields():
         assert FORMS.problem(path.name, "schema") is None
         ui = json.loads(path.with_name(path.name.replace(".schema.", ".uischema.")).read_text())
         assert ui["ui:order"] == list(schema["properties"]), path.name
+
+
+def _labelled_enums(schema: dict, ui: dict):
+    """(field, values, labels) for every field whose UI schema labels its values."""
+    for key, field in schema.get("properties", {}).items():
+        hints = ui.get(key, {})
+        if "ui:enumNames" in hints:
+            values = field.get("enum") or field["items"]["enum"]
+            yield key, values, hints["ui:enumNames"]
+        if "properties" in field:
+            yield from _labelled_enums(field, hints)
+        items = field.get("items")
+        if isinstance(items, dict) and "properties" in items:
+            yield from _labelled_enums(items, hints.get("items", {}))
+
+
+def test_every_choice_has_one_label_per_value_and_every_choice_is_labelled():
+    for path in sorted((ROOT / "forms").glob("*.schema.json")):
+        schema = json.loads(path.read_text())
+        ui = json.loads(path.with_name(path.name.replace(".schema.", ".uischema.")).read_text())
+        labelled = list(_labelled_enums(schema, ui))
+        for key, values, labels in labelled:
+            assert len(values) == len(labels), (path.name, key)
+        choices = [
+            k
+            for k, f in schema["properties"].items()
+            if "enum" in f or "enum" in f.get("items", {})
+        ]
+        assert set(choices) <= {k for k, _, _ in labelled}, path.name

@@ -45,34 +45,37 @@ class FormCatalog:
 
     def problem(self, filename: str, kind: str) -> str | None:
         """Why this form cannot be used, or None. `kind` is "schema" or "ui"."""
+        stamp = self._stamp(filename)  # before reading: a later change gets a new stamp
         try:
             form = self.load(filename)
         except (NotFound, InvalidData) as error:
             return error.message
         if kind != "schema":
             return None
+        if stamp is None:
+            return schema_problem(filename, form)
         # Checking against the 2020-12 meta-schema takes milliseconds, and every model
         # deployed checks its forms again: remember the answer for an unchanged file.
-        stat = (self.directory / filename).stat()
-        return _schema_problem_of_file(
-            str(self.directory / filename), stat.st_mtime_ns, stat.st_size, filename, form
-        )
+        if stamp not in _CHECKED:
+            if len(_CHECKED) >= _MAX_CHECKED:
+                _CHECKED.clear()
+            _CHECKED[stamp] = schema_problem(filename, form)
+        return _CHECKED[stamp]
+
+    def _stamp(self, filename: str) -> tuple[str, int, int] | None:
+        if not _SAFE_NAME.match(filename):
+            return None
+        path = self.directory / filename
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        return str(path.resolve()), stat.st_mtime_ns, stat.st_size
 
 
 # (path, mtime, size) of a form file → what checking it found. Bounded; cleared when full.
 _CHECKED: dict[tuple[str, int, int], str | None] = {}
 _MAX_CHECKED = 1024
-
-
-def _schema_problem_of_file(
-    path: str, mtime_ns: int, size: int, filename: str, form: dict[str, Any]
-) -> str | None:
-    key = (path, mtime_ns, size)
-    if key not in _CHECKED:
-        if len(_CHECKED) >= _MAX_CHECKED:
-            _CHECKED.clear()
-        _CHECKED[key] = schema_problem(filename, form)
-    return _CHECKED[key]
 
 
 def schema_problem(filename: str, schema: dict[str, Any]) -> str | None:

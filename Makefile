@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: run test setup lint typecheck pytest bench clean
+.PHONY: run test setup lint typecheck pytest bench clean bpmnlint
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,7 +41,14 @@ typecheck: setup
 pytest: setup
 	$(BIN)/pytest
 
-test: lint typecheck pytest
+# bpmnlint is pinned in package-lock.json; `npm ci` reinstalls only when the lock changes.
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund
+
+bpmnlint: node_modules/.package-lock.json
+	npx --no-install bpmnlint bpmn/*.bpmn
+
+test: lint typecheck bpmnlint pytest
 
 bench: setup
 	$(BIN)/python bench/engine_overhead.py

@@ -82,4 +82,8 @@ class WorkingCalendar:
 @cache
 def finnish_calendar() -> WorkingCalendar:
     """The shared calendar with public holidays only."""
-    return WorkingCalendar()
+    calendar = WorkingCalendar()
+    # The first lookup imports the `holidays` package's Finnish tables (a fifth of a
+    # second); later years cost well under a millisecond. Pay it here, not in a script.
+    calendar.is_working_day(date(2000, 1, 3))
+    return calendar

@@ -43,6 +43,10 @@ ORGANISATIONS = (
     DemoOrganisation(
         "barsby-college", "education_provider", "Barsby adult education centre", ("barsby", "ekby")
     ),
+    DemoOrganisation("westland-ely", "ely_centre", "Westland ELY Centre", ("barsby", "ekby")),
+    DemoOrganisation(
+        "barsby-forum", "third_sector", "Barsby multicultural forum", ("barsby", "ekby")
+    ),
 )
 
 USERS = (
@@ -50,6 +54,8 @@ USERS = (
     DemoUser("ville", "Ville Virtanen", "westland-ea", ("caseworker",)),
     DemoUser("helmi", "Helmi Heikkinen", "westland-wbc", ("caseworker",)),
     DemoUser("erik", "Erik Lind", "barsby-college", ("caseworker",)),
+    DemoUser("elina", "Elina Ek", "westland-ely", ("caseworker",)),
+    DemoUser("tuomas", "Tuomas Toivonen", "barsby-forum", ("caseworker",)),
     DemoUser("maija", "Maija Mäkelä", "westland-ea", ("manager",)),
     DemoUser("dana", "Dana Designer", "barsby", ("designer",)),
     DemoUser("admin", "Demo Administrator", "barsby", ("admin",)),

@@ -2,6 +2,8 @@
 
 A lane's name is the kind's code or its English name, case and spacing ignored, so
 "Employment area", "employment_area" and "EMPLOYMENT  AREA" all mean the same kind.
+A model that other pathways call may hold steps in the lane "Lead organisation": they
+are done by whichever organisation the calling step's lane names.
 """
 
 from __future__ import annotations
@@ -45,6 +47,14 @@ def _fold(text: str) -> str:
 _BY_FOLDED = {_fold(name): kind for kind, name in ENGLISH_NAMES.items()} | {
     _fold(kind.value): kind for kind in OrganisationKind
 }
+
+
+LEAD_LANE = "Lead organisation"
+
+
+def is_lead_lane(lane: str | None) -> bool:
+    """Whether the lane stands for the lane of the step that called the process."""
+    return lane is not None and _fold(lane) == _fold(LEAD_LANE)
 
 
 def kind_for_lane(lane: str | None) -> OrganisationKind | None:

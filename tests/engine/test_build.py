@@ -107,7 +107,7 @@ def test_a_lane_that_names_no_organisation_kind_is_a_problem_of_its_task():
     assert problems(one_step(lane="Somewhere else")) == [
         "work: lane 'Somewhere else' of 'Work' names no organisation kind (use one of: "
         "Municipality, Wellbeing services county, Employment area, ELY Centre, Kela, "
-        "Education provider, Third sector)"
+        "Education provider, Third sector, Lead organisation (in a called process))"
     ]
 
 

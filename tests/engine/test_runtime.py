@@ -128,6 +128,22 @@ def test_tasks_of_a_called_process_take_the_lane_of_the_call_activity(monday):
     assert (work.bpmn_id, work.lane) == ("shared_work", "Employment area")
 
 
+def test_tasks_in_the_lead_lane_of_a_called_process_take_the_calling_lane(monday):
+    started = model("lead_lane", "lead_caller").start({})
+    lanes = {task.bpmn_id: task.lane for task in started.open_tasks}
+    assert lanes == {"lead_work": "Municipality", "county_work": "Wellbeing services county"}
+
+
+def test_a_model_with_a_lead_lane_deploys_on_its_own_without_problems():
+    data = (TESTS / "bpmn" / "lead_lane.bpmn").read_bytes()
+    built = build(data, max_bytes=2_000_000, check_form=FORMS.problem, budget=BUDGET)
+    assert {p.key: p.problems for p in built} == {"lead_caller": (), "led_steps": ()}
+    assert {p.key: p.kinds for p in built} == {
+        "lead_caller": ("municipality", "wellbeing_county"),
+        "led_steps": ("wellbeing_county",),
+    }
+
+
 def test_cancelling_withdraws_every_open_task_and_timer(monday):
     handoff = model("handoff")
     started = handoff.start({})

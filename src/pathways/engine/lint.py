@@ -26,12 +26,12 @@ from pathways.engine import sandbox
 from pathways.engine.sandbox import Budget, ScriptFailed
 from pathways.engine.timing import parse_duration
 from pathways.errors import Problem
-from pathways.organisation_kinds import ENGLISH_NAMES, kind_for_lane
+from pathways.organisation_kinds import ENGLISH_NAMES, LEAD_LANE, is_lead_lane, kind_for_lane
 
 FormKind = Literal["schema", "ui"]
 FormCheck = Callable[[str, FormKind], str | None]
 
-_KIND_NAMES = ", ".join(ENGLISH_NAMES.values())
+_KIND_NAMES = ", ".join([*ENGLISH_NAMES.values(), f"{LEAD_LANE} (in a called process)"])
 
 
 def lint(
@@ -79,6 +79,8 @@ def _check_lane(element: str, task_spec: Any, called: bool) -> Iterator[Problem]
                 f"'{_name(task_spec)}' is in no lane; put it in an organisation's lane", element
             )
         return
+    if is_lead_lane(lane):
+        return  # done by the organisation of the calling step's lane
     if kind_for_lane(lane) is None:
         yield Problem(
             f"lane '{lane}' of '{_name(task_spec)}' names no organisation kind "

@@ -23,6 +23,8 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
+from pathways.organisation_kinds import is_lead_lane
+
 TimerKind = Literal["duration", "date", "cycle"]
 
 
@@ -104,10 +106,11 @@ def describe(task: Task) -> OpenTask:
 
 
 def lane_of(task: Task) -> str | None:
-    """The task's lane; tasks of a called process take the lane of the call activity."""
+    """The task's lane. Tasks of a called process in no lane, or in the lane "Lead
+    organisation", take the lane of the call activity (SpiffWorkflow gives them none)."""
     lane: str | None = task.task_spec.lane
     workflow = task.workflow
-    while lane is None and isinstance(workflow, BpmnSubWorkflow):
+    while (lane is None or is_lead_lane(lane)) and isinstance(workflow, BpmnSubWorkflow):
         caller = workflow.top_workflow.get_task_from_id(workflow.parent_task_id)
         lane = caller.task_spec.lane
         workflow = caller.workflow

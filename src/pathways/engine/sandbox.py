@@ -9,7 +9,9 @@ Contract:
   guarded attribute access and the helpers (dates, Finnish working days). There is no
   import, I/O, `type`, `getattr`, `eval`, `globals` or class. Expressions cannot call
   methods that change lists, dicts or sets.
-- Budgets: past `Budget.seconds` a line tracer on the script's own frames, and checks
+- Budgets: past `Budget.seconds` of the running thread's CPU time (so a busy machine
+  does not fail a script that waited for a core) a line tracer on the script's own
+  frames, and checks
   at the top of every loop, function, lambda and handler, raise `BudgetExceeded`;
   guards refuse results over `Budget.max_size` items or characters and integers over
   `MAX_INT_BITS`. Other errors raise `ScriptFailed("NameError: ... (line 2)")`.
@@ -157,7 +159,7 @@ class _Tracer:
         return self.previous and self.previous(frame, event, arg)
 
     def lines(self, frame: FrameType, event: str, arg: Any) -> Any:  # noqa: ARG002
-        if time.monotonic() > self.deadline:  # raised from here, it has no traceback line
+        if time.thread_time() > self.deadline:  # raised from here, it has no traceback line
             raise BudgetExceeded(f"script ran longer than {self.seconds} s", frame.f_lineno)
         return self.lines
 

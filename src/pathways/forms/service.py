@@ -45,11 +45,37 @@ class FormCatalog:
 
     def problem(self, filename: str, kind: str) -> str | None:
         """Why this form cannot be used, or None. `kind` is "schema" or "ui"."""
+        stamp = self._stamp(filename)  # before reading: a later change gets a new stamp
         try:
             form = self.load(filename)
         except (NotFound, InvalidData) as error:
             return error.message
-        return schema_problem(filename, form) if kind == "schema" else None
+        if kind != "schema":
+            return None
+        if stamp is None:
+            return schema_problem(filename, form)
+        # Checking against the 2020-12 meta-schema takes milliseconds, and every model
+        # deployed checks its forms again: remember the answer for an unchanged file.
+        if stamp not in _CHECKED:
+            if len(_CHECKED) >= _MAX_CHECKED:
+                _CHECKED.clear()
+            _CHECKED[stamp] = schema_problem(filename, form)
+        return _CHECKED[stamp]
+
+    def _stamp(self, filename: str) -> tuple[str, int, int] | None:
+        if not _SAFE_NAME.match(filename):
+            return None
+        path = self.directory / filename
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        return str(path.resolve()), stat.st_mtime_ns, stat.st_size
+
+
+# (path, mtime, size) of a form file → what checking it found. Bounded; cleared when full.
+_CHECKED: dict[tuple[str, int, int], str | None] = {}
+_MAX_CHECKED = 1024
 
 
 def schema_problem(filename: str, schema: dict[str, Any]) -> str | None:

@@ -1,0 +1,131 @@
+"""Pathway 1: a registered jobseeker, led by the employment area."""
+
+from __future__ import annotations
+
+from tests.pathways.conftest import (
+    ASSESSMENT,
+    CIVIC,
+    COUNTY_JOINS,
+    ESCALATION,
+    GUIDANCE,
+    NEEDS_COUNTY,
+    NO_PLAN,
+    PLAN,
+    TRAINING,
+    Case,
+    at,
+)
+
+INTERVIEW = {
+    "interview_held_on": "2026-11-30",
+    "interview_channel": "in_person",
+    "interview_language": "English",
+    "interpreter_used": False,
+}
+REFERRAL = {
+    "referral_sent_on": "2026-12-11",
+    "education_provider_name": "Barsby adult education centre",
+    "course_language": "fi",
+    "course_starts_on": "2027-01-11",
+    "enrolled_on": "2026-12-20",
+}
+DISCUSSION = {
+    "discussion_held_on": "2027-03-10",
+    "discussion_channel": "phone",
+    "job_search_summary": "Applied for three jobs.",
+    "plan_reviewed": True,
+}
+
+PATHWAY = "jobseeker"
+
+
+def assessed(db, library, assessment=ASSESSMENT) -> Case:
+    case = Case(db, library, "jobseeker", {"registered_on": "2026-11-20"})
+    case.complete("Task_initial_interview", "westland-ea", INTERVIEW)
+    case.complete("Task_initial_assessment", "westland-ea", assessment)
+    return case
+
+
+def test_a_jobseeker_goes_from_registration_through_training_to_work(db, library, frozen_clock):
+    case = assessed(db, library, NEEDS_COUNTY)
+    assert case.open() == {
+        "Task_integration_plan": "westland-ea",
+        "Task_county_joins": "westland-wbc",
+    }
+    case.complete("Task_county_joins", "westland-wbc", COUNTY_JOINS)
+    case.complete("Task_integration_plan", "westland-ea", PLAN)
+    case.complete("Task_referral", "westland-ea", REFERRAL)
+    assert case.open() == {
+        "Task_integration_training": "barsby-college",
+        "Task_civic_orientation": "barsby",
+    }
+    case.complete("Task_integration_training", "barsby-college", TRAINING)
+    case.complete("Task_civic_orientation", "barsby", CIVIC)
+    case.complete(
+        "Task_job_search_discussion", "westland-ea", {**DISCUSSION, "outcome": "continue"}
+    )
+    assert case.open() == {"Task_job_search_discussion": "westland-ea"}
+    done = case.complete(
+        "Task_job_search_discussion",
+        "westland-ea",
+        {**DISCUSSION, "outcome": "employed", "employment_start_on": "2027-04-01"},
+    )
+    assert done and case.state() == "completed"
+
+
+def test_the_plan_maximum_ends_in_an_ordinary_employment_plan(db, library, frozen_clock):
+    case = assessed(db, library)
+    assert case.open() == {"Task_integration_plan": "westland-ea"}
+    case.complete("Task_integration_plan", "westland-ea", PLAN)
+    case.complete("Task_referral", "westland-ea", REFERRAL)
+    case.complete("Task_integration_training", "barsby-college", TRAINING)
+    case.complete("Task_civic_orientation", "barsby", CIVIC)
+    outcome = {**DISCUSSION, "outcome": "plan_maximum_reached"}
+    assert case.complete("Task_job_search_discussion", "westland-ea", outcome)
+
+
+def test_without_a_plan_the_municipality_gives_guidance(db, library, frozen_clock):
+    case = assessed(db, library, NO_PLAN)
+    assert case.open() == {"Task_guidance": "barsby"}
+    assert case.complete("Task_guidance", "barsby", GUIDANCE)
+
+
+def test_a_missed_initial_interview_escalates_on_the_tenth_working_day(db, library, frozen_clock):
+    case = Case(db, library, "jobseeker", {"registered_on": "2026-11-20"})
+    # Friday 20.11. + 10 working days = Friday 4.12. (6.12. Independence Day is a Sunday).
+    assert case.due("Task_initial_interview") == "2026-12-04"
+    frozen_clock.set(at("2026-12-03", 23))
+    assert case.fire() == set()
+    frozen_clock.set(at("2026-12-04", 1))
+    assert case.fire() == {"Task_escalate_interview"}
+    assert case.open() == {
+        "Task_initial_interview": "westland-ea",
+        "Task_escalate_interview": "westland-ea",
+    }
+    case.complete("Task_escalate_interview", "westland-ea", ESCALATION)
+    assert case.open() == {"Task_initial_interview": "westland-ea"}
+
+
+def test_late_plan_county_answer_and_enrolment_escalate(db, library, frozen_clock):
+    case = assessed(db, library, NEEDS_COUNTY)
+    # Monday 23.11.: the county's 10 working days end on Monday 7.12. (Independence Day is a Sunday).
+    assert case.due("Task_county_joins") == "2026-12-07"
+    frozen_clock.set(at("2026-12-04", 12))
+    assert case.fire() == set()
+    frozen_clock.set(at("2026-12-07", 12))
+    assert case.fire() == {"Task_escalate_plan", "Task_escalate_county"}
+    assert case.open()["Task_escalate_county"] == "westland-wbc"
+    assert case.open()["Task_escalate_plan"] == "westland-ea"
+    case.complete("Task_county_joins", "westland-wbc", COUNTY_JOINS)
+    case.complete("Task_integration_plan", "westland-ea", PLAN)
+    # "Plan agreed" withdrew the escalations that chased the plan.
+    assert case.open() == {"Task_referral": "westland-ea"}
+    frozen_clock.set(at("2027-06-08", 12))
+    assert case.fire() == {"Task_escalate_enrolment"}
+
+
+def test_a_declined_plan_ends_the_case(db, library, frozen_clock):
+    case = assessed(db, library)
+    assert case.message("plan_declined", {"reason": "moving abroad"}) == {"Task_record_declined"}
+    assert case.open() == {"Task_record_declined": "westland-ea"}
+    assert case.complete("Task_record_declined", "westland-ea")

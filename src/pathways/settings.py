@@ -10,7 +10,7 @@ from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -35,6 +35,25 @@ class DeadlineSettings(BaseModel):
         return timedelta(hours=self.at_risk_hours)
 
 
+class SmtpSettings(BaseModel):
+    """Outgoing mail (digests, assignment notices). Off while `host` is unset."""
+
+    host: str | None = None
+    port: int = Field(default=25, gt=0, lt=65536)
+    sender: str = "pathways@localhost"
+    username: str | None = None
+    password: SecretStr | None = None
+    starttls: bool = False
+    timeout: float = Field(default=10.0, gt=0, le=120)
+    base_url: str = Field(
+        default="http://127.0.0.1:8000", description="links in mail point under this address"
+    )
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.host)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="PATHWAYS_", env_nested_delimiter="__", extra="ignore"
@@ -48,6 +67,7 @@ class Settings(BaseSettings):
     demo: bool = False
     sandbox: SandboxSettings = SandboxSettings()
     deadlines: DeadlineSettings = DeadlineSettings()
+    smtp: SmtpSettings = SmtpSettings()
 
 
 @lru_cache(maxsize=1)

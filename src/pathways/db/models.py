@@ -2,8 +2,10 @@
 
 from pathways.audit.models import AuditEvent
 from pathways.cases.models import Client, ProcessInstance
+from pathways.dashboards.models import DashboardSnapshot
 from pathways.db.base import Base
 from pathways.deadlines.models import Timer
+from pathways.notifications.models import DigestSent, OutgoingMail
 from pathways.people.models import ApiToken, Coverage, Organisation, User
 from pathways.processes.models import ProcessModel, ProcessVersion
 from pathways.tasks.models import Task
@@ -14,7 +16,10 @@ __all__ = [
     "Base",
     "Client",
     "Coverage",
+    "DashboardSnapshot",
+    "DigestSent",
     "Organisation",
+    "OutgoingMail",
     "ProcessInstance",
     "ProcessModel",
     "ProcessVersion",

@@ -1,0 +1,73 @@
+"""What a manager narrows a view to, and the conditions that say it in SQL.
+
+Names (organisation code, model key, login) are resolved to ids once, so the big
+queries filter on indexed integer columns of `task` and `process_instance`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from pathways.cases.models import ProcessInstance
+from pathways.errors import NotFound
+from pathways.people import permissions
+from pathways.people.actors import Actor
+from pathways.people.models import Organisation, User
+from pathways.processes.models import ProcessModel, ProcessVersion
+from pathways.tasks.models import Task
+
+
+@dataclass(frozen=True)
+class DashboardFilter:
+    organisation: str | None = None  # organisation code
+    model: str | None = None  # pathway (process model key)
+    step: str | None = None  # BPMN id of the user task
+    assignee: str | None = None  # login
+    due_after: datetime | None = None
+    due_before: datetime | None = None
+
+
+def conditions(
+    session: Session, *, actor: Actor, where: DashboardFilter
+) -> list[ColumnElement[bool]]:
+    """The actor's scope and the filter, over `Task` (joined to `ProcessInstance`)."""
+    scope = permissions.dashboard_scope(actor)
+    found: list[ColumnElement[bool]] = []
+    if where.organisation is not None:
+        organisation_id = _id(
+            session, Organisation.id, Organisation.code, where.organisation, "organisation"
+        )
+        permissions.require_dashboard_organisation(scope, organisation_id)
+        found.append(Task.organisation_id == organisation_id)
+    elif scope is not None:
+        found.append(Task.organisation_id == scope)
+    if where.model is not None:
+        model_id = _id(session, ProcessModel.id, ProcessModel.key, where.model, "pathway")
+        versions = select(ProcessVersion.id).where(ProcessVersion.model_id == model_id)
+        found.append(ProcessInstance.version_id.in_(versions.scalar_subquery()))
+    if where.step is not None:
+        found.append(Task.bpmn_id == where.step)
+    if where.assignee is not None:
+        found.append(Task.assignee_id == _id(session, User.id, User.login, where.assignee, "user"))
+    if where.due_after is not None:
+        found.append(Task.due_at >= where.due_after)
+    if where.due_before is not None:
+        found.append(Task.due_at < where.due_before)
+    return found
+
+
+def _id(
+    session: Session,
+    key: InstrumentedAttribute[int],
+    column: InstrumentedAttribute[str],
+    name: str,
+    what: str,
+) -> int:
+    found = session.scalar(select(key).where(column == name))
+    if found is None:
+        raise NotFound(f"no {what} '{name[:64]}'")
+    return found

@@ -1,0 +1,30 @@
+"""Daily snapshots of open, at-risk and overdue tasks, the memory behind the trend charts."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from pathways.db.base import Base, UTCDateTime
+
+
+class DashboardSnapshot(Base):
+    """One step of one pathway in one organisation on one day (Helsinki date)."""
+
+    __tablename__ = "dashboard_snapshot"
+    __table_args__ = (UniqueConstraint("day", "organisation_id", "model_id", "step"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    model_id: Mapped[int] = mapped_column(ForeignKey("process_model.id", ondelete="CASCADE"))
+    step: Mapped[str] = mapped_column(String(255))
+    step_name: Mapped[str] = mapped_column(String(255))
+    open: Mapped[int] = mapped_column(Integer)
+    at_risk: Mapped[int] = mapped_column(Integer)
+    overdue: Mapped[int] = mapped_column(Integer)
+    taken_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, literal_column, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from pathways.cases.models import ProcessInstance
@@ -19,6 +19,10 @@ from pathways.people.actors import Actor
 from pathways.people.models import Organisation, User
 from pathways.processes.models import ProcessModel, ProcessVersion
 from pathways.tasks.models import Task
+
+# Written as a literal, not a bound parameter: the planner can then prove the partial
+# indexes on open tasks apply (dashboards/models.py), which it cannot for `$1`.
+IS_OPEN: ColumnElement[bool] = Task.state == literal_column("'open'")
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from pathways import clock
 from pathways.audit import service as audit
 from pathways.calendar import finnish_calendar
 from pathways.cases.models import Client, ProcessInstance
-from pathways.dashboards.filters import DashboardFilter, conditions
+from pathways.dashboards.filters import IS_OPEN, DashboardFilter, conditions
 from pathways.dashboards.sql import percentiles, seconds_between
 from pathways.db.base import UTCDateTime
 from pathways.errors import NotFound
@@ -25,7 +25,7 @@ from pathways.people.actors import Actor
 from pathways.people.models import Organisation, User
 from pathways.processes.models import ProcessModel, ProcessVersion
 from pathways.settings import Settings
-from pathways.tasks.models import Task, TaskState
+from pathways.tasks.models import Task
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ def open_counts(
         .select_from(Task)
         .join(ProcessInstance, Task.instance_id == ProcessInstance.id)
         .join(ProcessVersion, ProcessInstance.version_id == ProcessVersion.id)
-        .where(Task.state == TaskState.OPEN)
+        .where(IS_OPEN)
         .group_by(Task.organisation_id, ProcessVersion.model_id, Task.bpmn_id, Task.name)
     )
 
@@ -144,7 +144,7 @@ def overdue_tasks(
         .join(Client, ProcessInstance.client_id == Client.id)
         .outerjoin(User, Task.assignee_id == User.id)
         .where(
-            Task.state == TaskState.OPEN,
+            IS_OPEN,
             Task.due_at < now,
             *conditions(session, actor=actor, where=filters),
         )
@@ -195,7 +195,7 @@ def heatmap(session: Session, *, actor: Actor, model: str, version: int) -> list
         raise NotFound(f"no version {version} of pathway '{model[:64]}'")
     now = clock.now()
     where = [
-        Task.state == TaskState.OPEN,
+        IS_OPEN,
         Task.instance_id.in_(
             select(ProcessInstance.id).where(ProcessInstance.version_id == version_id)
         ),

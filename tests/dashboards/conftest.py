@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import random
+import socket
+from dataclasses import dataclass, field
 from datetime import timedelta
+from email import message_from_bytes
+from email.message import Message
 
 import pytest
+from aiosmtpd.controller import Controller
 
 from pathways.people import service as people
 from pathways.people.actors import Actor
@@ -26,7 +31,9 @@ def load(db, settings, frozen_clock):
     rng = random.Random(7)
     with db.tx() as s:
         factories.team(s)
-        people.create_user(s, login="mona", organisation="barsby", roles=["manager"])
+        people.create_user(
+            s, login="mona", organisation="barsby", roles=["manager"], email="mona@barsby.example"
+        )
         people.create_user(
             s, login="otto", organisation="ostby", roles=["manager"], email="otto@ostby.example"
         )
@@ -60,3 +67,46 @@ def load(db, settings, frozen_clock):
                 )
     frozen_clock.advance(timedelta(days=2))
     return frozen_clock.moment
+
+
+@dataclass
+class Mailbox:
+    """What a real SMTP server on 127.0.0.1 received."""
+
+    port: int
+    messages: list[Message] = field(default_factory=list)
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        self.messages.append(message_from_bytes(envelope.content))
+        return "250 OK"
+
+    @staticmethod
+    def text(message):
+        return message.get_payload(decode=True).decode()
+
+    def to(self, address):
+        return [m for m in self.messages if m["To"] == address]
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def mailbox():
+    box = Mailbox(free_port())
+    controller = Controller(box, hostname="127.0.0.1", port=box.port, ready_timeout=5)
+    controller.start()
+    yield box
+    controller.stop()
+
+
+@pytest.fixture
+def mail_settings(settings, mailbox):
+    return settings.model_copy(
+        update={
+            "smtp": settings.smtp.model_copy(update={"host": "127.0.0.1", "port": mailbox.port})
+        }
+    )

@@ -9,13 +9,15 @@ import pytest
 from sqlalchemy import select
 
 from pathways import clock
+from pathways.audit.models import AuditEvent
 from pathways.calendar import finnish_calendar
 from pathways.cases.models import ProcessInstance
 from pathways.dashboards import durations, service
 from pathways.dashboards.filters import DashboardFilter
 from pathways.deadlines.status import DeadlineStatus, status_of
-from pathways.errors import NotPermitted
+from pathways.errors import NotFound, NotPermitted
 from pathways.people.actors import Actor
+from pathways.tasks import service as tasks
 from pathways.tasks.models import Task
 from tests import factories
 
@@ -173,3 +175,51 @@ def test_an_administrator_sees_every_organisation(db, settings, load):
             s, actor=factories.actor(s, "admin"), filters=ALL, settings=settings
         )
         assert as_counter(figures) == counted_by_hand(s, settings)
+
+
+def test_the_assignee_filter_counts_only_their_tasks(db, settings, load):
+    with db.tx() as s:
+        mona = factories.actor(s, "mona")
+        mine = service.overdue_tasks(s, actor=mona, filters=ALL)[:2]
+        for row in mine:
+            tasks.assign(s, task_id=row.task_id, assignee="anna", actor=mona)
+    with db.tx() as s:
+        figures = service.overview(
+            s, actor=Actor.operator(), filters=DashboardFilter(assignee="anna"), settings=settings
+        )
+        anna = factories.actor(s, "anna").user
+        assert as_counter(figures) == counted_by_hand(
+            s, settings, lambda t, org, m: t.assignee_id == anna.id
+        )
+        listed = service.overdue_tasks(
+            s, actor=Actor.operator(), filters=DashboardFilter(assignee="anna")
+        )
+        assert sorted(r.task_id for r in listed) == sorted(r.task_id for r in mine)
+        assert {r.assignee for r in listed} == {"anna"}
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        DashboardFilter(organisation="nowhere"),
+        DashboardFilter(model="nothing"),
+        DashboardFilter(assignee="nobody"),
+    ],
+)
+def test_a_filter_naming_something_unknown_is_not_found(db, settings, load, filters):
+    with db.tx() as s, pytest.raises(NotFound):
+        service.overview(s, actor=Actor.operator(), filters=filters, settings=settings)
+
+
+def test_the_heatmap_of_a_version_that_does_not_exist_is_not_found(db, settings, load):
+    with db.tx() as s, pytest.raises(NotFound, match="no version 9"):
+        service.heatmap(s, actor=Actor.operator(), model="handoff", version=9)
+
+
+def test_reading_the_overdue_list_is_audited_with_the_cases_shown(db, settings, load):
+    with db.tx() as s:
+        rows = service.overdue_tasks(s, actor=factories.actor(s, "mona"), filters=ALL)
+    with db.tx() as s:
+        [event] = s.scalars(select(AuditEvent).where(AuditEvent.action == "dashboard.overdue_read"))
+        assert event.actor == "mona"
+        assert event.details["cases"] == sorted({r.case_id for r in rows})

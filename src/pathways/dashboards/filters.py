@@ -35,23 +35,34 @@ class DashboardFilter:
     due_before: datetime | None = None
 
 
+def organisation_in_view(session: Session, *, actor: Actor, where: DashboardFilter) -> int | None:
+    """The one organisation the view shows, or None for all; refuses what is out of scope."""
+    scope = permissions.dashboard_scope(actor)
+    if where.organisation is None:
+        return scope
+    organisation_id = _id(
+        session, Organisation.id, Organisation.code, where.organisation, "organisation"
+    )
+    permissions.require_dashboard_organisation(scope, organisation_id)
+    return organisation_id
+
+
+def model_id(session: Session, key: str) -> int:
+    return _id(session, ProcessModel.id, ProcessModel.key, key, "pathway")
+
+
 def conditions(
     session: Session, *, actor: Actor, where: DashboardFilter
 ) -> list[ColumnElement[bool]]:
     """The actor's scope and the filter, over `Task` (joined to `ProcessInstance`)."""
-    scope = permissions.dashboard_scope(actor)
     found: list[ColumnElement[bool]] = []
-    if where.organisation is not None:
-        organisation_id = _id(
-            session, Organisation.id, Organisation.code, where.organisation, "organisation"
-        )
-        permissions.require_dashboard_organisation(scope, organisation_id)
+    organisation_id = organisation_in_view(session, actor=actor, where=where)
+    if organisation_id is not None:
         found.append(Task.organisation_id == organisation_id)
-    elif scope is not None:
-        found.append(Task.organisation_id == scope)
     if where.model is not None:
-        model_id = _id(session, ProcessModel.id, ProcessModel.key, where.model, "pathway")
-        versions = select(ProcessVersion.id).where(ProcessVersion.model_id == model_id)
+        versions = select(ProcessVersion.id).where(
+            ProcessVersion.model_id == model_id(session, where.model)
+        )
         found.append(ProcessInstance.version_id.in_(versions.scalar_subquery()))
     if where.step is not None:
         found.append(Task.bpmn_id == where.step)

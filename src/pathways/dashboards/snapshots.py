@@ -14,15 +14,11 @@ from sqlalchemy import ColumnElement, delete, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from pathways import clock
-from pathways.dashboards.filters import DashboardFilter
+from pathways.dashboards.filters import DashboardFilter, model_id, organisation_in_view
 from pathways.dashboards.models import DashboardSnapshot
 from pathways.dashboards.service import open_counts
 from pathways.db.base import UTCDateTime
-from pathways.errors import NotFound
-from pathways.people import permissions
 from pathways.people.actors import Actor
-from pathways.people.models import Organisation
-from pathways.processes.models import ProcessModel
 from pathways.settings import Settings
 
 
@@ -92,24 +88,12 @@ def trend(
 
 
 def _scope(session: Session, actor: Actor, filters: DashboardFilter) -> list[ColumnElement[bool]]:
-    scope = permissions.dashboard_scope(actor)
     found: list[ColumnElement[bool]] = []
-    organisation = scope
-    if filters.organisation is not None:
-        organisation = session.scalar(
-            select(Organisation.id).where(Organisation.code == filters.organisation)
-        )
-        if organisation is None:
-            raise NotFound(f"no organisation '{filters.organisation[:64]}'")
-        permissions.require_dashboard_organisation(scope, organisation)
-    if organisation is not None:
-        found.append(DashboardSnapshot.organisation_id == organisation)
+    organisation_id = organisation_in_view(session, actor=actor, where=filters)
+    if organisation_id is not None:
+        found.append(DashboardSnapshot.organisation_id == organisation_id)
     if filters.model is not None:
-        found.append(
-            DashboardSnapshot.model_id.in_(
-                select(ProcessModel.id).where(ProcessModel.key == filters.model).scalar_subquery()
-            )
-        )
+        found.append(DashboardSnapshot.model_id == model_id(session, filters.model))
     if filters.step is not None:
         found.append(DashboardSnapshot.step == filters.step)
     return found

@@ -1,5 +1,9 @@
 """How long steps take: median and 90th percentile from opening to completion, by step,
-against the time the step allows (due date minus opening)."""
+against the time the step allows (due date minus opening).
+
+PostgreSQL answers in one aggregate pass (`percentile_disc`); SQLite ranks rows with
+window functions, one ranking per measure. `sql.py` says why both agree.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +15,15 @@ from sqlalchemy.orm import Session
 
 from pathways.cases.models import ProcessInstance
 from pathways.dashboards.filters import DashboardFilter, conditions
-from pathways.dashboards.sql import percentiles, seconds_between
+from pathways.dashboards.sql import percentile, percentiles, seconds_between
 from pathways.people.actors import Actor
 from pathways.processes.models import ProcessModel, ProcessVersion
 from pathways.tasks.models import Task, TaskState
 
 _KEYS = ["model_id", "step", "step_name"]
+_TAKEN = seconds_between(Task.created_at, Task.completed_at)
+_ALLOWED = seconds_between(Task.created_at, Task.due_at)
+_LATE = func.count(case((Task.completed_at > Task.due_at, 1)))
 
 
 @dataclass(frozen=True)
@@ -41,34 +48,64 @@ def step_durations(
         Task.completed_at.is_not(None),
         *conditions(session, actor=actor, where=filters),
     ]
-    taken = _completed(seconds_between(Task.created_at, Task.completed_at), where)
-    allowed = _completed(
-        seconds_between(Task.created_at, Task.due_at), [*where, Task.due_at.is_not(None)]
-    )
-    spread = percentiles(taken, _KEYS, "seconds", {"median": 50, "p90": 90}).subquery()
-    deadline = percentiles(allowed, _KEYS, "seconds", {"median": 50}).subquery()
-    late = (
-        _grouped(where)
-        .add_columns(func.count(case((Task.completed_at > Task.due_at, 1))).label("late"))
-        .subquery()
-    )
+    if session.get_bind().dialect.name == "postgresql":
+        grouped = _aggregated(where)
+    else:
+        grouped = _ranked(where)
     rows = session.execute(
         select(
             ProcessModel.key,
-            spread.c.step,
-            spread.c.step_name,
-            spread.c.count,
-            spread.c.median,
-            spread.c.p90,
-            deadline.c.median,
-            late.c.late,
+            grouped.c.step,
+            grouped.c.step_name,
+            grouped.c.count,
+            grouped.c.median,
+            grouped.c.p90,
+            grouped.c.allowed,
+            grouped.c.late,
         )
-        .join(ProcessModel, ProcessModel.id == spread.c.model_id)
-        .join(late, _same(spread, late))
-        .outerjoin(deadline, _same(spread, deadline))
-        .order_by(ProcessModel.key, spread.c.step, spread.c.step_name)
+        .join(ProcessModel, ProcessModel.id == grouped.c.model_id)
+        .order_by(ProcessModel.key, grouped.c.step, grouped.c.step_name)
     )
     return [StepDuration(*row) for row in rows]
+
+
+def _aggregated(where: list[ColumnElement[bool]]) -> Any:
+    # percentile_disc skips NULLs, so steps without a deadline simply have none.
+    return (
+        _grouped(where)
+        .add_columns(
+            func.count().label("count"),
+            percentile(_TAKEN, 50).label("median"),
+            percentile(_TAKEN, 90).label("p90"),
+            percentile(_ALLOWED, 50).label("allowed"),
+            _LATE.label("late"),
+        )
+        .subquery()
+    )
+
+
+def _ranked(where: list[ColumnElement[bool]]) -> Any:
+    taken = _measured(_TAKEN, where)
+    allowed = _measured(_ALLOWED, [*where, Task.due_at.is_not(None)])
+    spread = percentiles(taken, _KEYS, "seconds", {"median": 50, "p90": 90}, dialect="sqlite")
+    deadline = percentiles(allowed, _KEYS, "seconds", {"allowed": 50}, dialect="sqlite")
+    spread_q, deadline_q = spread.subquery(), deadline.subquery()
+    late = _grouped(where).add_columns(_LATE.label("late")).subquery()
+    return (
+        select(
+            spread_q.c.model_id,
+            spread_q.c.step,
+            spread_q.c.step_name,
+            spread_q.c.count,
+            spread_q.c.median,
+            spread_q.c.p90,
+            deadline_q.c.allowed,
+            late.c.late,
+        )
+        .join(late, _same(spread_q, late))
+        .outerjoin(deadline_q, _same(spread_q, deadline_q))
+        .subquery()
+    )
 
 
 def _grouped(where: list[ColumnElement[bool]]) -> Select[int, str, str]:
@@ -86,7 +123,7 @@ def _grouped(where: list[ColumnElement[bool]]) -> Select[int, str, str]:
     )
 
 
-def _completed(seconds: ColumnElement[float], where: list[ColumnElement[bool]]) -> Any:
+def _measured(seconds: ColumnElement[float], where: list[ColumnElement[bool]]) -> Any:
     return (
         select(
             ProcessVersion.model_id.label("model_id"),

@@ -212,9 +212,17 @@ def heatmap(session: Session, *, actor: Actor, model: str, version: int) -> list
     ).where(*where)
     medians = {
         row.step: row.median
-        for row in session.execute(percentiles(waits.subquery(), ["step"], "wait", {"median": 50}))
+        for row in session.execute(
+            percentiles(
+                waits.subquery(), ["step"], "wait", {"median": 50}, dialect=_dialect(session)
+            )
+        )
     }
     return [
         ElementHeat(step, open_, overdue, medians.get(step))
         for step, open_, overdue in sorted(counts)
     ]
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name

@@ -1,8 +1,9 @@
 """SQL pieces that PostgreSQL and SQLite spell differently, spelled once here.
 
 Percentiles use the nearest-rank definition (the value at rank ceil(p·n) in
-ascending order), computed with window functions both databases have, so the
-figures are identical on both.
+ascending order). PostgreSQL computes it as an aggregate (`percentile_disc`, which
+is exactly that definition); SQLite has no such aggregate, so there it is the row
+whose `row_number()` is that rank. Both give the same figures.
 """
 
 from __future__ import annotations
@@ -44,11 +45,22 @@ def nearest_rank(rank: ColumnElement[int], count: ColumnElement[int], percent: i
     return rank == (count * percent + 99) // 100
 
 
+def percentile(value: ColumnElement[Any], percent: int) -> Any:
+    """The nearest-rank percentile as an aggregate (PostgreSQL only)."""
+    return func.percentile_disc(percent / 100).within_group(value)
+
+
 def percentiles(
-    source: Subquery, keys: list[str], value: str, wanted: dict[str, int]
+    source: Subquery, keys: list[str], value: str, wanted: dict[str, int], *, dialect: str
 ) -> Select[Any]:
     """Per group of `keys`: the count and each wanted percentile (label → percent) of `value`."""
     key_columns = [source.c[k] for k in keys]
+    if dialect == "postgresql":
+        return select(
+            *key_columns,
+            func.count().label("count"),
+            *[percentile(source.c[value], p).label(label) for label, p in wanted.items()],
+        ).group_by(*key_columns)
     ranked = select(
         *key_columns,
         source.c[value].label("value"),

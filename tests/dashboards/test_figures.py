@@ -139,6 +139,22 @@ def test_step_durations_are_nearest_rank_percentiles_of_completed_tasks(db, sett
         assert median(taken) > 0
 
 
+def test_step_durations_of_a_recent_period_count_only_its_completions(db, settings, load):
+    with db.tx() as s:
+        finished = sorted(t.completed_at for t, _, _ in every_task(s) if t.state == "completed")
+        since = finished[len(finished) // 2]  # the later half of the completions
+        found = durations.step_durations(
+            s, actor=Actor.operator(), filters=ALL, completed_after=since
+        )
+        recent = Counter(
+            (m, t.bpmn_id)
+            for t, _, m in every_task(s)
+            if t.state == "completed" and t.completed_at >= since
+        )
+    assert {(r.model, r.step): r.completed for r in found} == dict(recent)
+    assert 0 < sum(recent.values()) < len(finished)
+
+
 def test_a_manager_sees_only_their_organisation(db, settings, load):
     with db.tx() as s:
         mona = factories.actor(s, "mona")

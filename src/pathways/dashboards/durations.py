@@ -8,6 +8,7 @@ window functions, one ranking per measure. `sql.py` says why both agree.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, case, func, select
@@ -41,13 +42,20 @@ class StepDuration:
 
 
 def step_durations(
-    session: Session, *, actor: Actor, filters: DashboardFilter
+    session: Session,
+    *,
+    actor: Actor,
+    filters: DashboardFilter,
+    completed_after: datetime | None = None,
 ) -> list[StepDuration]:
+    """Per pathway and step; `completed_after` bounds the work to a recent period."""
     where = [
         Task.state == TaskState.COMPLETED,
         Task.completed_at.is_not(None),
         *conditions(session, actor=actor, where=filters),
     ]
+    if completed_after is not None:
+        where.append(Task.completed_at >= completed_after)
     if session.get_bind().dialect.name == "postgresql":
         grouped = _aggregated(where)
     else:

@@ -73,6 +73,9 @@ def test_tasks_go_back_to_the_queue_when_no_one_is_named(db, settings, absent):
             s, from_login="anna", to_login=None, actor=factories.actor(s, "mona"), settings=settings
         )
     assert holders(db, absent) == [None] * 3
+    with db.tx() as s:
+        [summary] = s.scalars(select(AuditEvent).where(AuditEvent.action == "tasks.reassigned"))
+        assert summary.details == {"from": "anna", "to": None, "tasks": absent}
 
 
 @pytest.mark.parametrize(

@@ -149,11 +149,15 @@ def reassign_all(
         )
     moved = session.scalars(
         select(Task)
-        .where(Task.assignee_id == absent.id, Task.state == TaskState.OPEN)
+        .where(
+            Task.assignee_id == absent.id,
+            Task.state == TaskState.OPEN,
+            Task.organisation_id == absent.organisation_id,  # the manager's own queue only
+        )
         .order_by(Task.id)
         .with_for_update()
     ).all()
-    target = colleague.login if colleague else "queue"
+    target = colleague.login if colleague else None  # None: back to the queue
     for task in moved:
         task.assignee = colleague
         _record(session, actor, "task.reassigned", task, **{"from": absent.login, "to": target})
@@ -168,7 +172,7 @@ def reassign_all(
     return list(moved)
 
 
-def _record(session: Session, actor: Actor, action: str, task: Task, **details: str) -> None:
+def _record(session: Session, actor: Actor, action: str, task: Task, **details: str | None) -> None:
     audit.record(
         session,
         actor=actor.login,

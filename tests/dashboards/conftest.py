@@ -19,6 +19,17 @@ from pathways.tasks import service as tasks
 from tests import factories
 from tests.model_xml import one_step
 
+
+@pytest.fixture
+def settings(settings):
+    """The shared settings with a roomier script budget: the generated load starts many
+    cases, and on a busy machine a 0.5 s wall-clock budget can run out in a timer
+    expression. The budget is not what these tests are about."""
+    return settings.model_copy(
+        update={"sandbox": settings.sandbox.model_copy(update={"seconds": 5.0})}
+    )
+
+
 GUIDANCE = {"summary": "Explained the services", "jobseeker": True}
 CASES = 24
 

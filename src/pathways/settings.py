@@ -54,6 +54,25 @@ class WebSettings(BaseModel):
 _PLACEHOLDERS = {"", "changeme", "change-me", "secret", "password", "demo", "pathways", "xxx"}
 
 
+class SmtpSettings(BaseModel):
+    """Outgoing mail (digests, assignment notices). Off while `host` is unset."""
+
+    host: str | None = None
+    port: int = Field(default=25, gt=0, lt=65536)
+    sender: str = "pathways@localhost"
+    username: str | None = None
+    password: SecretStr | None = None
+    starttls: bool = False
+    timeout: float = Field(default=10.0, gt=0, le=120)
+    base_url: str = Field(
+        default="http://127.0.0.1:8000", description="links in mail point under this address"
+    )
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.host)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="PATHWAYS_", env_nested_delimiter="__", extra="ignore"
@@ -82,6 +101,8 @@ class Settings(BaseSettings):
                 " set a random one or leave it unset to have one generated"
             )
         return self
+
+    smtp: SmtpSettings = SmtpSettings()
 
 
 @lru_cache(maxsize=1)

@@ -14,6 +14,7 @@ import typer
 from pathways import demo as demo_data
 from pathways.cli.admin import db, organisations, users
 from pathways.cli.cases import instances
+from pathways.cli.dashboard import dashboard
 from pathways.cli.edge import run, table
 from pathways.cli.models import models
 from pathways.cli.serve import serve
@@ -34,6 +35,7 @@ app.add_typer(models, name="models")
 app.add_typer(instances, name="instances")
 app.add_typer(tasks_app, name="tasks")
 app.command("serve")(serve)
+app.add_typer(dashboard, name="dashboard")
 
 
 @app.command("demo")

@@ -2,9 +2,11 @@
 
 from pathways.audit.models import AuditEvent
 from pathways.cases.models import Client, ProcessInstance
+from pathways.dashboards.models import DashboardSnapshot
 from pathways.db.base import Base
 from pathways.deadlines.models import Timer
 from pathways.idempotency.models import IdempotentRequest
+from pathways.notifications.models import DigestSent, OutgoingMail
 from pathways.people.models import (
     ApiToken,
     Coverage,
@@ -25,7 +27,10 @@ __all__ = [
     "IdempotentRequest",
     "LoginFailure",
     "LoginSession",
+    "DashboardSnapshot",
+    "DigestSent",
     "Organisation",
+    "OutgoingMail",
     "ProcessInstance",
     "ProcessModel",
     "ProcessVersion",

@@ -130,3 +130,31 @@ def require_messenger(actor: Actor, instance: ProcessInstance) -> None:
         return
     require_case_starter(actor)
     require_team_member(actor, instance.team)
+
+
+def dashboard_scope(actor: Actor) -> int | None:
+    """The organisation whose figures a manager sees; None (all) for admins and the operator."""
+    if actor.is_operator or actor.has_role(Role.ADMIN):
+        return None
+    if actor.has_role(Role.MANAGER):
+        assert actor.user is not None
+        return actor.user.organisation_id
+    raise NotPermitted("only managers and administrators see the dashboards")
+
+
+def require_dashboard_organisation(scope: int | None, organisation_id: int) -> None:
+    """A manager who asks for another organisation's figures is refused, not shown nothing."""
+    if scope is not None and scope != organisation_id:
+        raise NotPermitted("managers see the figures of their own organisation only")
+
+
+def require_reassigner(actor: Actor, organisation_id: int) -> User:
+    """Only a manager of the organisation moves all of a caseworker's tasks at once."""
+    user = actor.user
+    if (
+        user is not None
+        and actor.has_role(Role.MANAGER)
+        and user.organisation_id == organisation_id
+    ):
+        return user
+    raise NotPermitted("only a manager of the caseworker's organisation may reassign their tasks")

@@ -16,6 +16,7 @@ from pathways.cases.models import ProcessInstance
 from pathways.cases.progress import apply_advance, lock_task, require_running
 from pathways.errors import Conflict, InvalidData, NotFound
 from pathways.forms.service import validate_submission
+from pathways.notifications.outbox import queue_assignment_notice
 from pathways.people import permissions
 from pathways.people import service as people
 from pathways.people.actors import Actor
@@ -127,16 +128,67 @@ def release(session: Session, *, task_id: int, actor: Actor) -> Task:
     return task
 
 
-def assign(session: Session, *, task_id: int, assignee: str, actor: Actor) -> Task:
+def assign(
+    session: Session,
+    *,
+    task_id: int,
+    assignee: str,
+    actor: Actor,
+    settings: Settings | None = None,
+) -> Task:
+    """Hand a task to a caseworker; with mail configured in `settings`, they are told."""
     _, task = lock_task(session, task_id)
     permissions.require_task_assigner(actor, task)
     person = people.get_user(session, assignee)
     task.assignee = permissions.require_caseworker_of(Actor.of(person), task.organisation_id)
     _record(session, actor, "task.assigned", task, assignee=person.login)
+    queue_assignment_notice(
+        session, tasks=[task], assignee=person, smtp=settings.smtp if settings else None
+    )
     return task
 
 
-def _record(session: Session, actor: Actor, action: str, task: Task, **details: str) -> None:
+def reassign_all(
+    session: Session, *, from_login: str, to_login: str | None, actor: Actor, settings: Settings
+) -> list[Task]:
+    """Move every open task of a caseworker to a colleague, or back to the queue (None).
+
+    For an absent caseworker; only a manager of their organisation may. Each task is
+    audited, and so is the move as a whole.
+    """
+    absent = people.get_user(session, from_login)
+    permissions.require_reassigner(actor, absent.organisation_id)
+    colleague = None
+    if to_login is not None:
+        colleague = permissions.require_caseworker_of(
+            Actor.of(people.get_user(session, to_login)), absent.organisation_id
+        )
+    moved = session.scalars(
+        select(Task)
+        .where(
+            Task.assignee_id == absent.id,
+            Task.state == TaskState.OPEN,
+            Task.organisation_id == absent.organisation_id,  # the manager's own queue only
+        )
+        .order_by(Task.id)
+        .with_for_update()
+    ).all()
+    target = colleague.login if colleague else None  # None: back to the queue
+    for task in moved:
+        task.assignee = colleague
+        _record(session, actor, "task.reassigned", task, **{"from": absent.login, "to": target})
+    audit.record(
+        session,
+        actor=actor.login,
+        action="tasks.reassigned",
+        details={"from": absent.login, "to": target, "tasks": [t.id for t in moved]},
+    )
+    if colleague is not None:
+        queue_assignment_notice(session, tasks=list(moved), assignee=colleague, smtp=settings.smtp)
+    return list(moved)
+
+
+def _record(session: Session, actor: Actor, action: str, task: Task, **details: str | None) -> None:
     audit.record(
         session,
         actor=actor.login,

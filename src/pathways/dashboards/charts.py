@@ -1,0 +1,148 @@
+"""Server-side SVG charts: plain text, no script, legible in black and white on paper.
+
+Series differ by dash pattern and marker as well as by shade, so a printout keeps
+them apart. Every label is escaped: step names come from uploaded models.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from xml.sax.saxutils import escape, quoteattr
+
+from pathways.dashboards.durations import StepDuration
+
+_FONT = 'font-family="sans-serif" font-size="12"'
+# (stroke, dash pattern) per series, distinguishable in greyscale.
+_STYLES = [("#000000", ""), ("#555555", "6 3"), ("#999999", "2 2"), ("#333333", "10 3 2 3")]
+_DAY = 86400.0
+
+
+def _text(x: float, y: float, label: str, anchor: str = "start", extra: str = "") -> str:
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" {_FONT}{extra}>'
+        f"{escape(label)}</text>"
+    )
+
+
+def _frame(title: str, width: int, height: int, body: list[str]) -> str:
+    return "\n".join(
+        [
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}"'
+            f' viewBox="0 0 {width} {height}" role="img" aria-label={quoteattr(title)}>',
+            f"<title>{escape(title)}</title>",
+            f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
+            _text(width / 2, 18, title, "middle", ' font-weight="bold"'),
+            *body,
+            "</svg>",
+        ]
+    )
+
+
+def _nice_top(value: float) -> float:
+    """A round axis maximum at or above `value`."""
+    if value <= 0:
+        return 1.0
+    step = 10 ** (len(str(int(value))) - 1)
+    return float(-(-value // step) * step)
+
+
+def line_chart(
+    title: str,
+    days: Sequence[date],
+    series: dict[str, Sequence[float]],
+    *,
+    width: int = 720,
+    height: int = 320,
+) -> str:
+    """One line per series over `days` (e.g. open, at risk, overdue), with a legend."""
+    left, right, top, bottom = 56, 16, 36, 64
+    plot_w, plot_h = width - left - right, height - top - bottom
+    peak = _nice_top(max((v for values in series.values() for v in values), default=0))
+    body = _axes(left, top, plot_w, plot_h, peak)
+    slots = max(len(days) - 1, 1)
+
+    def xy(i: int, v: float) -> str:
+        return f"{left + plot_w * i / slots:.1f},{top + plot_h * (1 - v / peak):.1f}"
+
+    for n, (name, values) in enumerate(series.items()):
+        stroke, dash = _STYLES[n % len(_STYLES)]
+        dashed = f' stroke-dasharray="{dash}"' if dash else ""
+        points = " ".join(xy(i, v) for i, v in enumerate(values))
+        body.append(
+            f'<polyline points="{points}" fill="none" stroke="{stroke}" stroke-width="2"{dashed}/>'
+        )
+        legend_x = left + n * 150
+        body.append(
+            f'<line x1="{legend_x}" y1="{height - 14}" x2="{legend_x + 24}" y2="{height - 14}"'
+            f' stroke="{stroke}" stroke-width="2"{dashed}/>'
+        )
+        body.append(_text(legend_x + 30, height - 10, name))
+    for i, day in enumerate(days):
+        if len(days) <= 8 or i % max(len(days) // 7, 1) == 0 or i == len(days) - 1:
+            body.append(
+                _text(left + plot_w * i / slots, top + plot_h + 16, day.isoformat(), "middle")
+            )
+    return _frame(title, width, height, body)
+
+
+def _axes(left: int, top: int, plot_w: int, plot_h: int, peak: float) -> list[str]:
+    body = [
+        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="#000000"/>',
+        f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}"'
+        ' stroke="#000000"/>',
+    ]
+    for k in range(5):
+        value = peak * k / 4
+        y = top + plot_h * (1 - k / 4)
+        body.append(_text(left - 6, y + 4, f"{value:g}", "end"))
+        if k:
+            body.append(
+                f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}"'
+                ' stroke="#dddddd"/>'
+            )
+    return body
+
+
+def duration_chart(title: str, rows: Sequence[StepDuration], *, width: int = 720) -> str:
+    """Per step, in days: a filled bar to the median, an outlined one to the 90th
+    percentile, and a black tick where the step's deadline falls."""
+    label_w, bar_h, gap, top = 220, 14, 14, 36
+    height = top + len(rows) * (2 * bar_h + gap) + 40
+    plot_w = width - label_w - 24
+    peak = _nice_top(
+        max(
+            (max(r.p90_seconds, r.allowed_seconds or 0) / _DAY for r in rows),
+            default=0,
+        )
+    )
+    body: list[str] = []
+
+    def x(days: float) -> float:
+        return label_w + plot_w * days / peak
+
+    for i, row in enumerate(rows):
+        y = top + i * (2 * bar_h + gap)
+        body.append(_text(label_w - 8, y + bar_h + 4, f"{row.model}: {row.step_name}", "end"))
+        body.append(
+            f'<rect x="{label_w}" y="{y}" width="{x(row.median_seconds / _DAY) - label_w:.1f}"'
+            f' height="{bar_h}" fill="#666666"/>'
+        )
+        body.append(
+            f'<rect x="{label_w}" y="{y + bar_h}" width="{x(row.p90_seconds / _DAY) - label_w:.1f}"'
+            f' height="{bar_h}" fill="none" stroke="#000000"/>'
+        )
+        if row.allowed_seconds is not None:
+            at = x(row.allowed_seconds / _DAY)
+            body.append(
+                f'<line x1="{at:.1f}" y1="{y - 3}" x2="{at:.1f}" y2="{y + 2 * bar_h + 3}"'
+                ' stroke="#000000" stroke-width="3"/>'
+            )
+    axis_y = height - 30
+    for k in range(5):
+        days = peak * k / 4
+        body.append(_text(x(days), axis_y, f"{days:g} d", "middle"))
+    body.append(
+        _text(label_w, height - 10, "filled: median   outlined: 90th percentile   bar: deadline")
+    )
+    return _frame(title, width, height, body)

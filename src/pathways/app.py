@@ -14,15 +14,24 @@ from sqlalchemy import text
 
 from pathways.audit.api import router as audit_routes
 from pathways.cases.api import router as case_routes
+from pathways.dashboards.api import router as dashboard_routes
 from pathways.db.session import engine_for
 from pathways.edge import openapi, problems
+from pathways.edge.metrics import Metrics
 from pathways.edge.middleware import BodyLimit, RequestContext
 from pathways.people.api import router as people_routes
 from pathways.processes.api import router as model_routes
 from pathways.settings import Settings, get_settings
 from pathways.tasks.api import router as task_routes
 
-API_ROUTERS = (people_routes, model_routes, case_routes, task_routes, audit_routes)
+API_ROUTERS = (
+    people_routes,
+    model_routes,
+    case_routes,
+    task_routes,
+    dashboard_routes,
+    audit_routes,
+)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -45,8 +54,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in API_ROUTERS:  # each carries its full /api/… prefix, so logs name whole routes
         app.include_router(router)
     app.add_api_route("/healthz", _health(app), methods=["GET"], tags=["operations"])
+    metrics = Metrics(app.state.engine, settings)
+    metrics.mount(app)
     app.add_middleware(BodyLimit, limit_for=_body_limit(settings))
-    app.add_middleware(RequestContext)
+    app.add_middleware(RequestContext, observe=metrics.observer())
     return app
 
 

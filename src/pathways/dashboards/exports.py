@@ -19,6 +19,7 @@ from pathways.dashboards.durations import StepDuration
 from pathways.dashboards.service import OverdueTask
 
 Cell = str | int | float | None
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _DAY = 86400.0
 

@@ -16,6 +16,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from pathways.edge.logs import request_id
 
 log = logging.getLogger("pathways.http")
+# (method, route template, status, seconds) of each finished request, e.g. for metrics.
+Observer = Callable[[str, str, int, float], None]
 _INCOMING_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
@@ -23,8 +25,9 @@ class RequestContext:
     """Give every request an id (kept from `X-Request-ID` when well-formed), answer with
     it, and log one line per request naming its route template, status and duration."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, observe: Observer | None = None) -> None:
         self.app = app
+        self.observe = observe
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -46,18 +49,24 @@ class RequestContext:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            _access_log(scope, status, time.perf_counter() - started)
+            took = time.perf_counter() - started
+            route = _route(scope)
+            _access_log(scope, route, status, took)
+            if self.observe is not None:
+                self.observe(scope.get("method", ""), route, status, took)
             request_id.reset(token)
 
 
-def _access_log(scope: Scope, status: int, seconds: float) -> None:
-    route = scope.get("route")
-    template = getattr(route, "path", None) or "(no route)"
+def _route(scope: Scope) -> str:
+    return str(getattr(scope.get("route"), "path", None) or "(no route)")
+
+
+def _access_log(scope: Scope, route: str, status: int, seconds: float) -> None:
     log.info(
         "request",
         extra={
             "method": scope.get("method"),
-            "route": template,
+            "route": route,
             "status": status,
             "ms": round(seconds * 1000, 2),
             "actor": scope.get("state", {}).get("actor"),

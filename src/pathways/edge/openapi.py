@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from pathways.edge.problems import MEDIA_TYPE
 
-PUBLIC = {"/healthz"}
+PUBLIC = {"/healthz", "/metrics"}
 _STATUSES = {
     "400": "The request is malformed",
     "401": "Not signed in, or the credentials have ended",

@@ -1,0 +1,145 @@
+"""Routes for managers: where cases wait and which deadlines are missed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel
+
+from pathways.dashboards import exports
+from pathways.dashboards import service as dashboards
+from pathways.dashboards.filters import DashboardFilter
+from pathways.edge.caller import CallDep
+
+router = APIRouter(prefix="/api/dashboard", tags=["dashboards"])
+
+
+class StepCountOut(BaseModel):
+    organisation: str
+    organisation_name: str
+    model: str
+    step: str
+    step_name: str
+    open: int
+    at_risk: int
+    overdue: int
+
+
+class OverdueTaskOut(BaseModel):
+    task_id: int
+    case_id: int
+    organisation: str
+    model: str
+    step: str
+    step_name: str
+    assignee: str | None
+    client: str
+    due_at: datetime
+    days_overdue: int
+    working_days_overdue: int
+
+
+class Totals(BaseModel):
+    open: int
+    at_risk: int
+    overdue: int
+
+
+class OverdueOut(BaseModel):
+    totals: Totals
+    steps: list[StepCountOut]
+    overdue: list[OverdueTaskOut]
+
+
+def _filters(
+    organisation: str | None,
+    model: str | None,
+    step: str | None,
+    assignee: str | None,
+    due_after: datetime | None,
+    due_before: datetime | None,
+) -> DashboardFilter:
+    return DashboardFilter(
+        organisation=organisation,
+        model=model,
+        step=step,
+        assignee=assignee,
+        due_after=due_after,
+        due_before=due_before,
+    )
+
+
+Short = Annotated[str | None, Query(max_length=128)]
+
+
+@router.get("/overdue")
+def overdue(
+    call: CallDep,
+    organisation: Short = None,
+    model: Short = None,
+    step: Short = None,
+    assignee: Short = None,
+    due_after: datetime | None = None,
+    due_before: datetime | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> OverdueOut:
+    """Open, at-risk and overdue counts by organisation, pathway and step, and the overdue
+    tasks longest overdue first (managers see their organisation, admins all)."""
+    where = _filters(organisation, model, step, assignee, due_after, due_before)
+    with call.begin() as tx:
+        counts = dashboards.overview(
+            tx.session, actor=tx.actor, filters=where, settings=tx.settings
+        )
+        late = dashboards.overdue_tasks(
+            tx.session, actor=tx.actor, filters=where, limit=limit, offset=offset
+        )
+    return OverdueOut(
+        totals=Totals(
+            open=sum(c.open for c in counts),
+            at_risk=sum(c.at_risk for c in counts),
+            overdue=sum(c.overdue for c in counts),
+        ),
+        steps=[StepCountOut.model_validate(c, from_attributes=True) for c in counts],
+        overdue=[OverdueTaskOut.model_validate(t, from_attributes=True) for t in late],
+    )
+
+
+@router.get(
+    "/overdue/export",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                exports.XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
+            }
+        }
+    },
+)
+def overdue_export(
+    call: CallDep,
+    format: Literal["csv", "xlsx"] = "csv",  # noqa: A002 — the query parameter's name
+    organisation: Short = None,
+    model: Short = None,
+    step: Short = None,
+    assignee: Short = None,
+    due_after: datetime | None = None,
+    due_before: datetime | None = None,
+) -> Response:
+    """The overdue list as CSV or XLSX, with the same filters; formulas are neutralised."""
+    where = _filters(organisation, model, step, assignee, due_after, due_before)
+    with call.begin() as tx:
+        late = dashboards.overdue_tasks(tx.session, actor=tx.actor, filters=where, limit=10_000)
+    rows = exports.overdue_rows(late)
+    if format == "xlsx":
+        body = exports.to_xlsx("Overdue", exports.OVERDUE_HEADER, rows)
+        return Response(body, media_type=exports.XLSX_TYPE, headers=_attachment("overdue.xlsx"))
+    text = exports.to_csv(exports.OVERDUE_HEADER, rows)
+    return Response(text, media_type="text/csv; charset=utf-8", headers=_attachment("overdue.csv"))
+
+
+def _attachment(name: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="{name}"'}

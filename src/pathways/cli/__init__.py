@@ -17,6 +17,7 @@ from pathways.cli.cases import instances
 from pathways.cli.edge import run, table
 from pathways.cli.models import models
 from pathways.cli.tasks import tasks_app
+from pathways.cli.worker import worker
 
 app = typer.Typer(
     help="Pathways: multi-agency service pathways on BPMN.",
@@ -30,6 +31,7 @@ app.add_typer(users, name="users")
 app.add_typer(models, name="models")
 app.add_typer(instances, name="instances")
 app.add_typer(tasks_app, name="tasks")
+app.command("worker")(worker)
 
 
 @app.command("demo")

@@ -3,7 +3,7 @@
 from pathways.audit.models import AuditEvent
 from pathways.cases.models import Client, ProcessInstance
 from pathways.db.base import Base
-from pathways.deadlines.models import Timer
+from pathways.deadlines.models import ClosedDay, Timer
 from pathways.people.models import ApiToken, Coverage, Organisation, User
 from pathways.processes.models import ProcessModel, ProcessVersion
 from pathways.tasks.models import Task
@@ -13,6 +13,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Client",
+    "ClosedDay",
     "Coverage",
     "Organisation",
     "ProcessInstance",

@@ -16,7 +16,7 @@ from pathways.deadlines.models import Timer, TimerState
 def project_timers(session: Session, *, instance_id: int, advance: engine.Advance) -> None:
     """Mark fired and stopped timers, move cycles on, write new ones as waiting."""
     now = clock.now()
-    _finish(session, instance_id, advance.fired_timers, state=TimerState.FIRED, fired_at=now)
+    _mark_fired(session, instance_id, advance.fired_timers, now)
     _finish(session, instance_id, advance.stopped_timers, state=TimerState.CANCELLED)
     started = {timer.spiff_id for timer in advance.started_timers}
     for timer in advance.timers:
@@ -39,6 +39,34 @@ def project_timers(session: Session, *, instance_id: int, advance: engine.Advanc
         )
         for timer in advance.started_timers
     )
+
+
+def _mark_fired(
+    session: Session, instance_id: int, spiff_ids: Collection[str], now: datetime
+) -> None:
+    """Fired, with when and how late; the lease stays for the poller to check and release."""
+    if not spiff_ids:
+        return
+    rows = session.execute(
+        select(Timer.id, Timer.due_at).where(
+            Timer.instance_id == instance_id,
+            Timer.spiff_task_id.in_(spiff_ids),
+            Timer.state == TimerState.WAITING,
+        )
+    ).all()
+    if rows:
+        session.execute(
+            update(Timer),
+            [
+                {
+                    "id": row.id,
+                    "state": TimerState.FIRED,
+                    "fired_at": now,
+                    "lateness_seconds": (now - row.due_at).total_seconds(),
+                }
+                for row in rows
+            ],
+        )
 
 
 def _finish(

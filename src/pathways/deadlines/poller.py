@@ -99,7 +99,7 @@ def claim(
 def tick(
     engine: Engine, settings: Settings, *, owner: str, now_source: NowSource = database_now
 ) -> TickReport:
-    """Claim one batch and fire it; at most `batch_size` timers."""
+    """Claim one batch (at most `batch_size` timers) and fire it."""
     config = settings.deadlines
     with transaction(engine) as session:
         claimed = claim(
@@ -109,11 +109,60 @@ def tick(
             limit=config.batch_size,
             lease=timedelta(seconds=config.lease_seconds),
         )
-    by_case: dict[int, list[Claimed]] = defaultdict(list)
+    cases: dict[int, list[Claimed]] = defaultdict(list)
     for timer in claimed:
-        by_case[timer.instance_id].append(timer)
+        cases[timer.instance_id].append(timer)
+    try:
+        return fire_together(engine, settings, cases, owner=owner, now_source=now_source)
+    except LeaseLost:
+        # Rare: a lease ran out during the batch. Case by case, only the lost ones skip.
+        return fire_one_by_one(engine, settings, cases, owner=owner, now_source=now_source)
+
+
+def fire_together(
+    engine: Engine,
+    settings: Settings,
+    cases: dict[int, list[Claimed]],
+    *,
+    owner: str,
+    now_source: NowSource,
+) -> TickReport:
+    """Every claimed case in one transaction, each in a savepoint of its own.
+
+    One commit per batch rather than per case: the commit's flush to disk is what a
+    timer costs most. A failing case rolls back to its savepoint and is written down
+    as failed; a lease lost to another poller rolls everything back (`LeaseLost`).
+    """
+    failures: list[tuple[list[Claimed], BaseException]] = []
+    with transaction(engine) as session:
+        now = now_source(session)
+        for instance_id, timers in cases.items():
+            try:
+                with session.begin_nested():
+                    _fire(session, settings, instance_id, timers, now)
+            except Exception as error:  # noqa: BLE001 — any failure is the case's, not the batch's
+                log.warning("timers of case %s failed: %s", instance_id, _reason(error))
+                failures.append((timers, error))
+        ids = [t.id for timers in cases.values() for t in timers]
+        _hold_leases(session, ids, owner, now_source)
+        _release(session, ids)
+        for failed_timers, reason in failures:
+            _write_failure(session, settings, failed_timers, reason, now)
+    failed = sum(len(failed_timers) for failed_timers, _ in failures)
+    return TickReport(len(ids), len(ids) - failed, failed, 0)
+
+
+def fire_one_by_one(
+    engine: Engine,
+    settings: Settings,
+    cases: dict[int, list[Claimed]],
+    *,
+    owner: str,
+    now_source: NowSource,
+) -> TickReport:
+    """Each case in a transaction of its own."""
     fired = failed = lost = 0
-    for instance_id, timers in by_case.items():
+    for instance_id, timers in cases.items():
         try:
             fire_case(engine, settings, instance_id, timers, owner=owner, now_source=now_source)
             fired += len(timers)
@@ -121,11 +170,11 @@ def tick(
             lost += len(timers)
         except Exception as error:  # noqa: BLE001 — any failure is the timer's, not the tick's
             log.warning("timers of case %s failed: %s", instance_id, _reason(error))
-            record_failure(
-                engine, settings, timers, owner=owner, error=error, now_source=now_source
-            )
+            with transaction(engine) as session:
+                _hold_leases(session, [t.id for t in timers], owner, now_source)
+                _write_failure(session, settings, timers, error, now_source(session))
             failed += len(timers)
-    return TickReport(len(claimed), fired, failed, lost)
+    return TickReport(fired + failed + lost, fired, failed, lost)
 
 
 def fire_case(
@@ -138,36 +187,53 @@ def fire_case(
     now_source: NowSource,
 ) -> None:
     """Fire a case's due timers in one transaction that commits only under our lease."""
-    ids = [t.id for t in timers]
-    claimed_due = {t.id: t.due_at for t in timers}
     with transaction(engine) as session:
-        now = now_source(session)
-        with clock.pinned(now):
-            fire_due(session, instance_id=instance_id, settings=settings)
-        held = session.execute(
-            select(Timer.id, Timer.state, Timer.due_at)
-            .where(
-                Timer.id.in_(ids),
-                Timer.lease_owner == owner,
-                Timer.lease_until > now_source(session),
-            )
-            .with_for_update()
-        ).all()
-        if len(held) < len(ids):
-            raise LeaseLost
-        # Still waiting at the same due time: the engine did not fire it. (A cycle that
-        # fired has moved on to its next due time.)
-        stuck = [
-            r.id for r in held if r.state == TimerState.WAITING and r.due_at == claimed_due[r.id]
-        ]
-        if stuck:
-            _settle_stuck(session, instance_id, stuck)
-        session.execute(
-            update(Timer)
-            .where(Timer.id.in_(ids))
-            .values(lease_owner=None, lease_until=None, next_attempt_at=None, last_error=None)
-            .execution_options(synchronize_session=False)
+        _fire(session, settings, instance_id, timers, now_source(session))
+        ids = [t.id for t in timers]
+        _hold_leases(session, ids, owner, now_source)
+        _release(session, ids)
+
+
+def _fire(
+    session: Session,
+    settings: Settings,
+    instance_id: int,
+    timers: Sequence[Claimed],
+    now: datetime,
+) -> None:
+    with clock.pinned(now):
+        fire_due(session, instance_id=instance_id, settings=settings)
+    claimed_due = {t.id: t.due_at for t in timers}
+    after = session.execute(
+        select(Timer.id, Timer.state, Timer.due_at).where(Timer.id.in_(claimed_due))
+    ).all()
+    # Still waiting at the same due time: the engine did not fire it. (A cycle that
+    # fired has moved on to its next due time.)
+    stuck = [r.id for r in after if r.state == TimerState.WAITING and r.due_at == claimed_due[r.id]]
+    if stuck:
+        _settle_stuck(session, instance_id, stuck)
+
+
+def _hold_leases(session: Session, ids: list[int], owner: str, now_source: NowSource) -> None:
+    """Lock the timers and make sure they are still ours; else `LeaseLost`."""
+    held = session.scalars(
+        select(Timer.id)
+        .where(
+            Timer.id.in_(ids), Timer.lease_owner == owner, Timer.lease_until > now_source(session)
         )
+        .with_for_update()
+    ).all()
+    if len(held) < len(ids):
+        raise LeaseLost
+
+
+def _release(session: Session, ids: list[int]) -> None:
+    session.execute(
+        update(Timer)
+        .where(Timer.id.in_(ids))
+        .values(lease_owner=None, lease_until=None, next_attempt_at=None, last_error=None)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _settle_stuck(session: Session, instance_id: int, ids: list[int]) -> None:
@@ -183,40 +249,32 @@ def _settle_stuck(session: Session, instance_id: int, ids: list[int]) -> None:
     )
 
 
-def record_failure(
-    engine: Engine,
+def _write_failure(
+    session: Session,
     settings: Settings,
     timers: Sequence[Claimed],
-    *,
-    owner: str,
     error: BaseException,
-    now_source: NowSource,
+    now: datetime,
 ) -> None:
-    """Write the reason and the next try on the timers, and give up their lease."""
+    """The reason and the next try, and the lease given up (the caller holds it)."""
     config = settings.deadlines
-    with transaction(engine) as session:
-        now = now_source(session)
-        rows = session.execute(
-            select(Timer.id, Timer.attempts).where(
-                Timer.id.in_([t.id for t in timers]), Timer.lease_owner == owner
-            )
-        ).all()
-        if not rows:
-            return
-        session.execute(
-            update(Timer),
-            [
-                {
-                    "id": row.id,
-                    "last_error": _reason(error),
-                    "next_attempt_at": now
-                    + backoff(row.attempts, config.backoff_seconds, config.max_backoff_seconds),
-                    "lease_owner": None,
-                    "lease_until": None,
-                }
-                for row in rows
-            ],
-        )
+    rows = session.execute(
+        select(Timer.id, Timer.attempts).where(Timer.id.in_([t.id for t in timers]))
+    ).all()
+    session.execute(
+        update(Timer),
+        [
+            {
+                "id": row.id,
+                "last_error": _reason(error),
+                "next_attempt_at": now
+                + backoff(row.attempts, config.backoff_seconds, config.max_backoff_seconds),
+                "lease_owner": None,
+                "lease_until": None,
+            }
+            for row in rows
+        ],
+    )
 
 
 def backoff(attempts: int, base: float, ceiling: float) -> timedelta:

@@ -197,9 +197,7 @@ def test_timers_of_a_killed_poller_fire_once_after_its_lease_ends(pg, template, 
             assert fired_at >= leases[timer_id]
 
 
-def test_timers_that_fell_due_while_all_pollers_were_stopped_fire_on_start(
-    pg, template, pollers
-):
+def test_timers_that_fell_due_while_all_pollers_were_stopped_fire_on_start(pg, template, pollers):
     pollers.start()
     pollers.start()
     pollers.stop_all()

@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from pathways import clock, engine
-from pathways.calendar import finnish_calendar
+from pathways.calendar import WorkingCalendar, finnish_calendar
 from pathways.deadlines.models import Timer, TimerState
 
 
@@ -85,14 +85,21 @@ def _finish(
 
 
 def due_at(
-    task: engine.OpenTask, timers: Sequence[engine.WaitingTimer], now: datetime
+    task: engine.OpenTask,
+    timers: Sequence[engine.WaitingTimer],
+    now: datetime,
+    calendar: WorkingCalendar | None = None,
 ) -> datetime | None:
-    """The earliest of the timers attached to the task and its own due properties."""
+    """The earliest of the timers attached to the task and its own due properties.
+
+    `dueInWorkingDays` counts in `calendar` (the organisation's; default: public holidays).
+    """
     candidates = [timer.due_at for timer in timers if timer.attached_to == task.spiff_id]
     if task.due_in:
         candidates.append(engine.add_duration(now, task.due_in))
     if task.due_in_working_days is not None:
-        candidates.append(finnish_calendar().working_days_after(now, task.due_in_working_days))
+        working = calendar or finnish_calendar()
+        candidates.append(working.working_days_after(now, task.due_in_working_days))
     return min(candidates, default=None)
 
 

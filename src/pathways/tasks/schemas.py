@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from pydantic import BaseModel
 
 from pathways import clock
+from pathways.deadlines.status import DeadlineStatus, status_of
+from pathways.settings import DeadlineSettings
 from pathways.tasks.models import Task, TaskState
 
 
@@ -23,11 +25,14 @@ class TaskOut(BaseModel):
     created_at: datetime
     due_at: datetime | None
     overdue: bool
+    deadline: DeadlineStatus
     completed_at: datetime | None
     completed_by: str | None
 
     @classmethod
-    def of(cls, task: Task) -> TaskOut:
+    def of(cls, task: Task, *, at_risk_window: timedelta | None = None) -> TaskOut:
+        """The task as shown; `at_risk_window` from settings (default: the settings' default)."""
+        window = DeadlineSettings().at_risk_window if at_risk_window is None else at_risk_window
         return cls(
             id=task.id,
             instance_id=task.instance_id,
@@ -41,6 +46,12 @@ class TaskOut(BaseModel):
             created_at=task.created_at,
             due_at=task.due_at,
             overdue=is_overdue(task),
+            deadline=status_of(
+                due_at=task.due_at,
+                is_open=task.state == TaskState.OPEN,
+                now=clock.now(),
+                window=window,
+            ),
             completed_at=task.completed_at,
             completed_by=task.completed_by.login if task.completed_by else None,
         )

@@ -17,6 +17,7 @@ Contract:
 from __future__ import annotations
 
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -59,6 +60,7 @@ class NotFired(Exception):
 class Claimed:
     id: int
     instance_id: int
+    spiff_task_id: str
     due_at: datetime
 
 
@@ -90,10 +92,10 @@ def claim(
         update(Timer)
         .where(Timer.id.in_(due.scalar_subquery()))
         .values(lease_owner=owner, lease_until=now + lease, attempts=Timer.attempts + 1)
-        .returning(Timer.id, Timer.instance_id, Timer.due_at)
+        .returning(Timer.id, Timer.instance_id, Timer.spiff_task_id, Timer.due_at)
         .execution_options(synchronize_session=False)
     ).all()
-    return [Claimed(r.id, r.instance_id, r.due_at) for r in rows]
+    return [Claimed(r.id, r.instance_id, r.spiff_task_id, r.due_at) for r in rows]
 
 
 def tick(
@@ -114,8 +116,10 @@ def tick(
         cases[timer.instance_id].append(timer)
     try:
         return fire_together(engine, settings, cases, owner=owner, now_source=now_source)
-    except LeaseLost:
-        # Rare: a lease ran out during the batch. Case by case, only the lost ones skip.
+    except Exception as error:  # noqa: BLE001 — retried case by case below
+        # Rare: a case failed or a lease ran out. Case by case, so that only the failing
+        # case is written down as failed and only the lost leases are skipped.
+        log.info("batch of %s cases retried one by one: %s", len(cases), _reason(error))
         return fire_one_by_one(engine, settings, cases, owner=owner, now_source=now_source)
 
 
@@ -127,29 +131,24 @@ def fire_together(
     owner: str,
     now_source: NowSource,
 ) -> TickReport:
-    """Every claimed case in one transaction, each in a savepoint of its own.
+    """Every claimed case in one transaction, all or nothing.
 
-    One commit per batch rather than per case: the commit's flush to disk is what a
-    timer costs most. A failing case rolls back to its savepoint and is written down
-    as failed; a lease lost to another poller rolls everything back (`LeaseLost`).
+    One commit (and one disk flush) per batch rather than per case, and no savepoints:
+    failures are rare, and any failure (or a lease lost to another poller) rolls the
+    batch back for `tick` to retry case by case. The cases of a batch stay locked until
+    it commits, which `batch_size` bounds.
     """
-    failures: list[tuple[list[Claimed], BaseException]] = []
     with transaction(engine) as session:
-        now = now_source(session)
+        at_start, started = now_source(session), time.monotonic()
         for instance_id, timers in cases.items():
-            try:
-                with session.begin_nested():
-                    _fire(session, settings, instance_id, timers, now)
-            except Exception as error:  # noqa: BLE001 — any failure is the case's, not the batch's
-                log.warning("timers of case %s failed: %s", instance_id, _reason(error))
-                failures.append((timers, error))
+            # The database's clock without asking it again, so each case has its own
+            # moment (and lateness): its time at the start plus what has passed since.
+            now = at_start + timedelta(seconds=time.monotonic() - started)
+            _fire(session, settings, instance_id, timers, now)
         ids = [t.id for timers in cases.values() for t in timers]
         _hold_leases(session, ids, owner, now_source)
         _release(session, ids)
-        for failed_timers, reason in failures:
-            _write_failure(session, settings, failed_timers, reason, now)
-    failed = sum(len(failed_timers) for failed_timers, _ in failures)
-    return TickReport(len(ids), len(ids) - failed, failed, 0)
+    return TickReport(len(ids), len(ids), 0, 0)
 
 
 def fire_one_by_one(
@@ -202,7 +201,9 @@ def _fire(
     now: datetime,
 ) -> None:
     with clock.pinned(now):
-        fire_due(session, instance_id=instance_id, settings=settings)
+        firing = fire_due(session, instance_id=instance_id, settings=settings)
+    if all(t.spiff_task_id in firing.fired for t in timers):
+        return
     claimed_due = {t.id: t.due_at for t in timers}
     after = session.execute(
         select(Timer.id, Timer.state, Timer.due_at).where(Timer.id.in_(claimed_due))

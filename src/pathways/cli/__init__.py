@@ -14,6 +14,7 @@ import typer
 from pathways import demo as demo_data
 from pathways.cli.admin import db, organisations, users
 from pathways.cli.cases import instances
+from pathways.cli.closed_days import close_day
 from pathways.cli.edge import run, table
 from pathways.cli.models import models
 from pathways.cli.tasks import tasks_app
@@ -26,6 +27,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(db, name="db")
+organisations.command("close-day")(close_day)
 app.add_typer(organisations, name="organisations")
 app.add_typer(users, name="users")
 app.add_typer(models, name="models")

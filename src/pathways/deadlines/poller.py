@@ -169,10 +169,13 @@ def fire_one_by_one(
             lost += len(timers)
         except Exception as error:  # noqa: BLE001 — any failure is the timer's, not the tick's
             log.warning("timers of case %s failed: %s", instance_id, _reason(error))
-            with transaction(engine) as session:
-                _hold_leases(session, [t.id for t in timers], owner, now_source)
-                _write_failure(session, settings, timers, error, now_source(session))
-            failed += len(timers)
+            try:
+                with transaction(engine) as session:
+                    _hold_leases(session, [t.id for t in timers], owner, now_source)
+                    _write_failure(session, settings, timers, error, now_source(session))
+                failed += len(timers)
+            except LeaseLost:  # another poller holds them now: theirs to write down
+                lost += len(timers)
     return TickReport(fired + failed + lost, fired, failed, lost)
 
 

@@ -78,6 +78,7 @@ class Poller:
     def start(self) -> None:
         """Tick now (to fire what fell due while nothing ran), then in the background."""
         self._take_sqlite_lock()
+        self._stopping.clear()
         scheduler = BackgroundScheduler(
             jobstores={"default": MemoryJobStore()},
             executors={"default": ThreadPoolExecutor(2)},
@@ -90,6 +91,7 @@ class Poller:
             seconds=self.settings.deadlines.tick_seconds,
             id="tick",
             next_run_time=datetime.now(UTC),
+            max_instances=4,  # an overlapping tick only leaves a note (see `_run`)
         )
         self._scheduler = scheduler
         scheduler.start()
@@ -124,31 +126,28 @@ class Poller:
 
     def _run(self) -> None:
         # The interval job and wake-ups may overlap: one runs, the other leaves a note
-        # that it came, and the running one goes round again.
+        # that it came, and the running one goes round again. Deciding to stop and
+        # clearing `_running` happen under one lock, so no note is ever missed.
         with self._state:
             if self._running:
                 self._again = True
                 return
-            self._running = True
+            self._running, self._again = True, False
         try:
-            self._drain()
+            more = True
+            while more:
+                report = self._tick()
+                with self._state:
+                    full = report.claimed >= self.settings.deadlines.batch_size
+                    more = not self._stopping.is_set() and (self._again or full)
+                    self._again = False
+                    self._running = more
+        except Exception:  # a database outage: log it, the interval tick tries again
+            log.exception("timer poller tick failed")
         finally:
             with self._state:
                 self._running = False
         self._schedule_wake()
-
-    def _drain(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                report = self._tick()
-            except Exception:  # a database outage: log it, the interval tick tries again
-                log.exception("timer poller tick failed")
-                return
-            with self._state:
-                more = self._again or report.claimed >= self.settings.deadlines.batch_size
-                self._again = False
-            if not more:
-                return
 
     def _schedule_wake(self) -> None:
         scheduler = self._scheduler

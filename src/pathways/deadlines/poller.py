@@ -7,11 +7,12 @@ Contract:
 - A claim is one short transaction: on PostgreSQL `UPDATE … WHERE id IN (SELECT …
   FOR UPDATE SKIP LOCKED LIMIT n)` sets a lease and counts the attempt; SQLite has
   one writer at a time and one poller per file (see `scheduler`).
-- Each case fires in a transaction of its own under the case lock; its timers are
-  marked fired only if this poller still holds their lease when it commits, else
-  everything rolls back and the timer is left to whoever holds it now.
-- A failure is written to the timer (`last_error`, `next_attempt_at` with a doubling
-  backoff) and never stops the other cases of the tick.
+- A claimed batch fires in one transaction, each case under its lock; its timers are
+  marked fired only if this poller still holds every lease when it commits. Any
+  failure or lost lease rolls the batch back, and it is retried one case per
+  transaction: a lost lease leaves that case to whoever holds it now, a failure is
+  written to its timers (`last_error`, `attempts`, `next_attempt_at` with a doubling
+  backoff) and never holds up the other cases.
 """
 
 from __future__ import annotations

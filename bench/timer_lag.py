@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import signal
 import statistics
 import subprocess
@@ -89,6 +90,7 @@ def run(url: str, *, timers: int, window: float, pollers: int, already_due: bool
     step = timedelta(seconds=window / timers)
     due = [start - i * step if already_due else start + i * step for i in range(timers)]
     cases = timer_cases.clone_due(engine, template, due)
+    cpu_before = _children_cpu()
     running = start_pollers(url, pollers)
     try:
         limit = time.monotonic() + LEAD.total_seconds() + window + 600
@@ -96,6 +98,7 @@ def run(url: str, *, timers: int, window: float, pollers: int, already_due: bool
             time.sleep(0.2)
     finally:
         stop(running)
+    cpu = _children_cpu() - cpu_before
     with engine.connect() as connection:
         rows = connection.execute(
             select(Timer.fired_at, Timer.lateness_seconds).where(
@@ -110,9 +113,16 @@ def run(url: str, *, timers: int, window: float, pollers: int, already_due: bool
     rate = len(rows) / span if span else float("nan")
     p = statistics.quantiles(late, n=100) if len(late) > 1 else [late[0]] * 99
     return (
-        f"{len(rows):>6}/{timers:<6} fired  {rate:7.0f}/s  lateness p50 {p[49]:6.3f} s"
-        f"  p99 {p[98]:6.3f} s  max {late[-1]:6.3f} s"
+        f"{len(rows):>6}/{timers:<6} fired  {rate:5.0f}/s  lateness p50 {p[49]:7.3f} s"
+        f"  p99 {p[98]:7.3f} s  max {late[-1]:7.3f} s  poller CPU {cpu / len(rows) * 1000:.1f} ms"
+        "/timer (start-up included)"
     )
+
+
+def _children_cpu() -> float:
+    """CPU seconds of the pollers that have exited (the machine is shared: wall figures vary)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -138,6 +148,7 @@ def main() -> None:
         (f"minute  {n} in {window:.0f} s, 2 pollers", n, window, 2, False),
         (f"steady  {steady} in {window:.0f} s, 1 poller ", steady, window, 1, False),
     ]
+    print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs", flush=True)
     for label, timers, span, pollers, already_due in scenarios:
         result = run(args.url, timers=timers, window=span, pollers=pollers, already_due=already_due)
         print(f"{label}: {result}", flush=True)

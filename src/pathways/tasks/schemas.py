@@ -11,6 +11,8 @@ from pathways.deadlines.status import DeadlineStatus, status_of
 from pathways.settings import DeadlineSettings
 from pathways.tasks.models import Task, TaskState
 
+_DEFAULT_WINDOW = DeadlineSettings().at_risk_window
+
 
 class TaskOut(BaseModel):
     id: int
@@ -32,7 +34,7 @@ class TaskOut(BaseModel):
     @classmethod
     def of(cls, task: Task, *, at_risk_window: timedelta | None = None) -> TaskOut:
         """The task as shown; `at_risk_window` from settings (default: the settings' default)."""
-        window = DeadlineSettings().at_risk_window if at_risk_window is None else at_risk_window
+        window = _DEFAULT_WINDOW if at_risk_window is None else at_risk_window
         return cls(
             id=task.id,
             instance_id=task.instance_id,

@@ -80,7 +80,7 @@ def serve(url: str, port: int) -> subprocess.Popen[bytes]:
         os.environ,
         PATHWAYS_DATABASE_URL=url,
         PATHWAYS_FORMS_DIR=str(FORMS),
-        PATHWAYS_WEB__RUN_POLLER="false",
+        PATHWAYS_DEADLINES__POLLER_IN_SERVE="false",
     )
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "pathways"), "serve", "--port", str(port)],

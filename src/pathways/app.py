@@ -6,24 +6,28 @@ lifespan starts the in-process timer poller unless settings turn it off.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 
 from pathways.audit.api import router as audit_routes
 from pathways.cases.api import router as case_routes
 from pathways.dashboards.api import router as dashboard_routes
 from pathways.db.session import engine_for
+from pathways.deadlines.scheduler import Poller
 from pathways.edge import openapi, problems
 from pathways.edge.metrics import Metrics
 from pathways.edge.middleware import BodyLimit, RequestContext
+from pathways.errors import PollerRunning
 from pathways.people.api import router as people_routes
 from pathways.processes.api import router as model_routes
 from pathways.settings import Settings, get_settings
 from pathways.tasks.api import router as task_routes
 
+log = logging.getLogger("pathways.app")
 API_ROUTERS = (
     people_routes,
     model_routes,
@@ -39,7 +43,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
+        poller = _start_poller(settings, app.state.engine)
+        try:
+            yield
+        finally:
+            if poller is not None:
+                poller.stop()
 
     app = FastAPI(
         title="Pathways",
@@ -59,6 +68,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, limit_for=_body_limit(settings))
     app.add_middleware(RequestContext, observe=metrics.observer())
     return app
+
+
+def _start_poller(settings: Settings, engine: Engine) -> Poller | None:
+    """The in-process timer poller, unless settings leave polling to `pathways worker`."""
+    if not settings.deadlines.poller_in_serve:
+        return None
+    poller = Poller(settings, engine=engine)
+    try:
+        poller.start()
+    except PollerRunning as running:  # SQLite: a worker already polls this database
+        log.warning("not polling timers in this process: %s", running.message)
+        return None
+    return poller
 
 
 def _body_limit(settings: Settings) -> Callable[[str], int]:

@@ -2,12 +2,18 @@
 
 Everything in Pathways, the engine's timer events included, asks `now()`; tests
 freeze or advance it with `frozen()`. Always timezone-aware UTC.
+
+Two layers: the process-wide source (the machine clock, or a test's `frozen()`), and
+a per-context override set with `pinned()`. The timer poller pins the database's
+clock while it fires, so a poller whose machine clock is off never fires early, and
+a poller thread inside a web process never changes the time request threads see.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,11 +25,40 @@ def _system_now() -> datetime:
 
 
 _source: Callable[[], datetime] = _system_now
+_pinned: ContextVar[datetime | None] = ContextVar("pathways_clock_pinned", default=None)
 
 
 def now() -> datetime:
-    """The current time in UTC."""
-    return _source()
+    """The current time in UTC: the moment pinned in this context, else the source's."""
+    moment = _pinned.get()
+    return _source() if moment is None else moment
+
+
+@contextmanager
+def pinned(moment: datetime) -> Iterator[None]:
+    """`now()` is `moment` in this thread or task only, until the block ends."""
+    if moment.tzinfo is None:
+        raise ValueError("a pinned clock needs a timezone-aware moment")
+    token = _pinned.set(moment.astimezone(UTC))
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
+
+
+def skew(offset: timedelta) -> None:
+    """Shift this process's machine clock by `offset`. Only for tests of a wrong clock."""
+    global _source
+
+    def skewed() -> datetime:
+        return _system_now() + offset
+
+    _source = skewed if offset else _system_now
+
+
+def machine_now() -> datetime:
+    """The machine's own clock, never frozen or pinned: for schedulers that sleep on it."""
+    return _system_now()
 
 
 def local(moment: datetime) -> datetime:

@@ -103,3 +103,9 @@ class EngineFailure(PathwaysError):
 
     status = 422
     title = "The case cannot advance"
+
+
+class PollerRunning(Conflict):
+    """Another timer poller already serves this SQLite database."""
+
+    title = "Another poller is running"

@@ -6,7 +6,7 @@ Nothing here touches the environment at import time.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -30,6 +30,28 @@ class DeadlineSettings(BaseModel):
         default=48, ge=0, description="an open task due within this many hours is at risk"
     )
 
+    poller_in_serve: bool = Field(
+        default=True, description="run the timer poller inside `pathways serve`"
+    )
+    tick_seconds: float = Field(
+        default=5, gt=0, le=3600, description="the poller looks for due timers at least this often"
+    )
+    batch_size: int = Field(default=100, gt=0, le=10_000, description="timers claimed at a time")
+    lease_seconds: float = Field(
+        default=60, gt=0, description="a claimed timer is another poller's to take after this"
+    )
+    backoff_seconds: float = Field(
+        default=5, gt=0, description="wait after a timer's first failed firing; doubles each time"
+    )
+    max_backoff_seconds: float = Field(default=3600, gt=0)
+    closed_days: list[date] = Field(
+        default_factory=list,
+        description="days closed for every organisation, beyond weekends and public holidays",
+    )
+    clock_skew_for_tests_seconds: float = Field(
+        default=0, description="TESTS ONLY: shift this process's machine clock by this much"
+    )
+
     @property
     def at_risk_window(self) -> timedelta:
         return timedelta(hours=self.at_risk_hours)
@@ -47,7 +69,6 @@ class WebSettings(BaseModel):
     login_failures_per_login: int = Field(default=5, gt=0)
     login_failures_per_address: int = Field(default=30, gt=0)
     login_window_minutes: int = Field(default=15, gt=0)
-    run_poller: bool = Field(default=True, description="fire due timers inside `pathways serve`")
 
 
 # Values that look like someone forgot to set a real secret.

@@ -16,12 +16,14 @@ _START_TIMEOUT = 10.0
 
 
 class LiveServer:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, poller: bool = False) -> None:
         self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.socket.bind(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self.socket.getsockname()[1]}"
-        self.app = create_app(settings)
+        # Most tests drive time themselves; a background poller would race them.
+        deadlines = settings.deadlines.model_copy(update={"poller_in_serve": poller})
+        self.app = create_app(settings.model_copy(update={"deadlines": deadlines}))
         config = uvicorn.Config(self.app, log_config=None, access_log=False, lifespan="on")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self._run, daemon=True)

@@ -10,6 +10,7 @@ from pathways import clock, engine
 from pathways.cases.models import InstanceState, ProcessInstance
 from pathways.deadlines.service import project_timers
 from pathways.errors import Conflict, NotFound, TaskNotReady
+from pathways.settings import Settings
 from pathways.tasks.models import Task, TaskState
 from pathways.tasks.projection import project_tasks
 
@@ -64,8 +65,12 @@ def apply_advance(
     *,
     completed_by: int | None = None,
     final_state: InstanceState = InstanceState.COMPLETED,
+    settings: Settings | None = None,
 ) -> list[Task]:
-    """Write what the engine did; return the tasks it opened (the hand-off)."""
+    """Write what the engine did; return the tasks it opened (the hand-off).
+
+    With `settings`, working-day deadlines skip the days closed for everyone.
+    """
     instance.workflow_state = advance.state
     instance.serializer_version = advance.serializer_version
     if advance.finished:
@@ -80,6 +85,7 @@ def apply_advance(
         team=instance.team,
         advance=advance,
         completed_by=completed_by,
+        closed_days=settings.deadlines.closed_days if settings else (),
     )
     project_timers(session, instance_id=instance.id, advance=advance)
     session.flush()

@@ -75,7 +75,7 @@ def start(
     )
     session.add(instance)
     session.flush()
-    apply_advance(session, instance, advance)
+    apply_advance(session, instance, advance, settings=settings)
     audit.record(
         session,
         actor=actor.login,
@@ -161,7 +161,7 @@ def deliver_message(
     require_running(instance)
     pathway = processes.pathway_for(instance.version, settings)
     advance = pathway.deliver(instance.workflow_state, instance.serializer_version, name, payload)
-    opened = apply_advance(session, instance, advance)
+    opened = apply_advance(session, instance, advance, settings=settings)
     audit.record(
         session,
         actor=actor.login,

@@ -14,11 +14,13 @@ import typer
 from pathways import demo as demo_data
 from pathways.cli.admin import db, organisations, users
 from pathways.cli.cases import instances
+from pathways.cli.closed_days import close_day
 from pathways.cli.dashboard import dashboard
 from pathways.cli.edge import run, table
 from pathways.cli.models import models
 from pathways.cli.serve import serve
 from pathways.cli.tasks import tasks_app
+from pathways.cli.worker import worker
 from pathways.people.passwords import DEMO_PASSWORD
 from pathways.settings import get_settings
 
@@ -29,6 +31,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(db, name="db")
+organisations.command("close-day")(close_day)
 app.add_typer(organisations, name="organisations")
 app.add_typer(users, name="users")
 app.add_typer(models, name="models")
@@ -36,6 +39,7 @@ app.add_typer(instances, name="instances")
 app.add_typer(tasks_app, name="tasks")
 app.command("serve")(serve)
 app.add_typer(dashboard, name="dashboard")
+app.command("worker")(worker)
 
 
 @app.command("demo")

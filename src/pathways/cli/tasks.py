@@ -8,6 +8,7 @@ import typer
 from sqlalchemy.orm import Session
 
 from pathways.cli.edge import emit_json, parse_json_object, run, table, when
+from pathways.deadlines.status import DeadlineStatus
 from pathways.people import service as people
 from pathways.people.actors import Actor
 from pathways.settings import Settings
@@ -48,7 +49,12 @@ def list_tasks(
         model=model,
         overdue=overdue,
     )
-    rows = run(lambda s, _: [TaskOut.of(t) for t in tasks.list_tasks(s, where)])
+    rows = run(
+        lambda s, settings: [
+            TaskOut.of(t, at_risk_window=settings.deadlines.at_risk_window)
+            for t in tasks.list_tasks(s, where)
+        ]
+    )
     if as_json:
         emit_json(rows)
         return
@@ -60,12 +66,15 @@ def list_tasks(
                 t.name,
                 t.organisation or "-",
                 t.assignee or "-",
-                when(t.due_at) + (" OVERDUE" if t.overdue else ""),
+                when(t.due_at) + _STANDING.get(t.deadline, ""),
             ]
             for t in rows
         ],
         ["TASK", "CASE", "STEP", "ORGANISATION", "ASSIGNEE", "DUE"],
     )
+
+
+_STANDING = {DeadlineStatus.OVERDUE: " OVERDUE", DeadlineStatus.AT_RISK: " AT RISK"}
 
 
 def _acting(

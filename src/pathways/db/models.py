@@ -4,7 +4,7 @@ from pathways.audit.models import AuditEvent
 from pathways.cases.models import Client, ProcessInstance
 from pathways.dashboards.models import DashboardSnapshot
 from pathways.db.base import Base
-from pathways.deadlines.models import Timer
+from pathways.deadlines.models import ClosedDay, Timer
 from pathways.idempotency.models import IdempotentRequest
 from pathways.notifications.models import DigestSent, OutgoingMail
 from pathways.people.models import (
@@ -23,6 +23,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Client",
+    "ClosedDay",
     "Coverage",
     "IdempotentRequest",
     "LoginFailure",

@@ -38,7 +38,7 @@ def fire_due(session: Session, *, instance_id: int, settings: Settings) -> Firin
     advance = pathway.fire_timers(instance.workflow_state, instance.serializer_version)
     if not advance.fired_timers and not advance.opened and not advance.finished:
         return Firing(instance_id)
-    opened = apply_advance(session, instance, advance)
+    opened = apply_advance(session, instance, advance, settings=settings)
     audit.record(
         session,
         actor=None,

@@ -4,19 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, Float, literal, select, update
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 from pathways import clock, engine
-from pathways.calendar import finnish_calendar
+from pathways.calendar import WorkingCalendar, finnish_calendar
+from pathways.db.base import UTCDateTime
 from pathways.deadlines.models import Timer, TimerState
 
 
 def project_timers(session: Session, *, instance_id: int, advance: engine.Advance) -> None:
     """Mark fired and stopped timers, move cycles on, write new ones as waiting."""
     now = clock.now()
-    _finish(session, instance_id, advance.fired_timers, state=TimerState.FIRED, fired_at=now)
+    _mark_fired(session, instance_id, advance.fired_timers, now)
     _finish(session, instance_id, advance.stopped_timers, state=TimerState.CANCELLED)
     started = {timer.spiff_id for timer in advance.started_timers}
     for timer in advance.timers:
@@ -41,6 +46,52 @@ def project_timers(session: Session, *, instance_id: int, advance: engine.Advanc
     )
 
 
+def _mark_fired(
+    session: Session, instance_id: int, spiff_ids: Collection[str], now: datetime
+) -> None:
+    """Fired, with when and how late; the lease stays for the poller to check and release."""
+    if not spiff_ids:
+        return
+    moment = literal(now, UTCDateTime())
+    session.execute(
+        update(Timer)
+        .where(
+            Timer.instance_id == instance_id,
+            Timer.spiff_task_id.in_(spiff_ids),
+            Timer.state == TimerState.WAITING,
+        )
+        .values(
+            state=TimerState.FIRED,
+            fired_at=now,
+            lateness_seconds=_SecondsBetween(Timer.due_at, moment),
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+class _SecondsBetween(FunctionElement[float]):
+    """Seconds from the first timestamp to the second, in SQL: one statement, not two."""
+
+    type = Float()
+    inherit_cache = True
+
+    def __init__(self, start: ColumnElement[Any] | Any, end: ColumnElement[Any]) -> None:
+        super().__init__(start, end)
+
+
+@compiles(_SecondsBetween, "postgresql")
+def _seconds_postgresql(element: _SecondsBetween, compiler: SQLCompiler, **kw: Any) -> str:
+    start, end = (compiler.process(c, **kw) for c in element.clauses)
+    return f"EXTRACT(EPOCH FROM ({end} - {start}))::float8"
+
+
+@compiles(_SecondsBetween)
+def _seconds_sqlite(element: _SecondsBetween, compiler: SQLCompiler, **kw: Any) -> str:
+    start, end = (compiler.process(c, **kw) for c in element.clauses)
+    # julianday() is a double: good to a few microseconds, plenty for lateness.
+    return f"((julianday({end}) - julianday({start})) * 86400.0)"
+
+
 def _finish(
     session: Session, instance_id: int, spiff_ids: Collection[str], **values: object
 ) -> None:
@@ -57,14 +108,21 @@ def _finish(
 
 
 def due_at(
-    task: engine.OpenTask, timers: Sequence[engine.WaitingTimer], now: datetime
+    task: engine.OpenTask,
+    timers: Sequence[engine.WaitingTimer],
+    now: datetime,
+    calendar: WorkingCalendar | None = None,
 ) -> datetime | None:
-    """The earliest of the timers attached to the task and its own due properties."""
+    """The earliest of the timers attached to the task and its own due properties.
+
+    `dueInWorkingDays` counts in `calendar` (the organisation's; default: public holidays).
+    """
     candidates = [timer.due_at for timer in timers if timer.attached_to == task.spiff_id]
     if task.due_in:
         candidates.append(engine.add_duration(now, task.due_in))
     if task.due_in_working_days is not None:
-        candidates.append(finnish_calendar().working_days_after(now, task.due_in_working_days))
+        working = calendar or finnish_calendar()
+        candidates.append(working.working_days_after(now, task.due_in_working_days))
     return min(candidates, default=None)
 
 

@@ -18,6 +18,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     TimerEventDefinition,
 )
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptTask
 from SpiffWorkflow.bpmn.specs.mixins.service_task import ServiceTask
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity
@@ -69,6 +70,8 @@ def _check_task(
         task_spec.event_definition, TimerEventDefinition
     ):
         yield from _check_timer(element, task_spec.event_definition, budget)
+        if isinstance(task_spec, StartEvent) and not called:
+            yield from _check_timer_start(element, task_spec.event_definition)
 
 
 def _check_lane(element: str, task_spec: Any, called: bool) -> Iterator[Problem]:
@@ -120,6 +123,18 @@ def _compiles(
     reason = sandbox.check(source, mode)
     if reason is not None:
         yield Problem(f"{what} does not compile in the sandbox: {reason}", element)
+
+
+def _check_timer_start(element: str, definition: Any) -> Iterator[Problem]:
+    # A timer start event delays a case's first step: the case is started for a client
+    # (who brings the team) and its start event waits. A cycle would mean "start cases on
+    # a schedule", which cannot supply a client, so it is refused rather than ignored.
+    if isinstance(definition, CycleTimerEventDefinition):
+        yield Problem(
+            "a cycle timer cannot start cases: a case needs a client and a team; start cases"
+            " on request, and use a duration or date timer here to delay the first step",
+            element,
+        )
 
 
 def _check_timer(element: str, definition: Any, budget: Budget) -> Iterator[Problem]:

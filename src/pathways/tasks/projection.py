@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime
+from datetime import date, datetime
 from typing import cast
 
 from sqlalchemy import Table, select, update
@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from pathways import clock, engine
+from pathways.deadlines.calendars import calendar_for
 from pathways.deadlines.service import due_at
 from pathways.errors import InvalidData
 from pathways.organisation_kinds import kind_for_lane
@@ -25,8 +26,13 @@ def project_tasks(
     team: dict[str, str],
     advance: engine.Advance,
     completed_by: int | None,
+    closed_days: Collection[date] = (),
 ) -> list[Task]:
-    """Close what the engine finished or dropped, open what it made ready; return new rows."""
+    """Close what the engine finished or dropped, open what it made ready; return new rows.
+
+    `closed_days` are closed for every organisation (settings); working-day deadlines also
+    skip the days the task's own organisation is closed.
+    """
     now = clock.now()
     _close(
         session,
@@ -38,7 +44,10 @@ def project_tasks(
     )
     _close(session, instance_id, advance.cancelled, state=TaskState.CANCELLED, now=now)
     organisations = _organisations(session, team) if advance.opened else {}
-    created = [_row(instance_id, task, organisations, advance, now) for task in advance.opened]
+    created = [
+        _row(session, instance_id, task, organisations, advance, now, closed_days)
+        for task in advance.opened
+    ]
     session.add_all(created)
     return created
 
@@ -91,11 +100,13 @@ def _sync_loaded(
 
 
 def _row(
+    session: Session,
     instance_id: int,
     task: engine.OpenTask,
     organisations: dict[str, Organisation],
     advance: engine.Advance,
     now: datetime,
+    closed_days: Collection[date],
 ) -> Task:
     kind = kind_for_lane(task.lane)
     organisation = organisations.get(kind.value) if kind else None
@@ -104,6 +115,9 @@ def _row(
             f"step '{task.name}' is in lane '{task.lane}', and no organisation of the case team"
             " serves it"
         )
+    calendar = None
+    if task.due_in_working_days is not None:
+        calendar = calendar_for(session, organisation_id=organisation.id, everywhere=closed_days)
     return Task(
         spiff_task_id=task.spiff_id,
         instance_id=instance_id,
@@ -116,7 +130,7 @@ def _row(
         form=task.form,
         ui_form=task.ui_form,
         created_at=now,
-        due_at=due_at(task, advance.timers, now),
+        due_at=due_at(task, advance.timers, now, calendar),
     )
 
 

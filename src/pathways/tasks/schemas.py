@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from pathways import clock
 from pathways.cases.models import ProcessInstance
+from pathways.deadlines.status import DeadlineStatus, status_of
+from pathways.settings import DeadlineSettings
 from pathways.tasks.models import Task, TaskState
+
+_DEFAULT_WINDOW = DeadlineSettings().at_risk_window
 
 
 class TaskOut(BaseModel):
@@ -25,11 +29,14 @@ class TaskOut(BaseModel):
     created_at: datetime
     due_at: datetime | None
     overdue: bool
+    deadline: DeadlineStatus
     completed_at: datetime | None
     completed_by: str | None
 
     @classmethod
-    def of(cls, task: Task) -> TaskOut:
+    def of(cls, task: Task, *, at_risk_window: timedelta | None = None) -> TaskOut:
+        """The task as shown; `at_risk_window` from settings (default: the settings' default)."""
+        window = _DEFAULT_WINDOW if at_risk_window is None else at_risk_window
         return cls(
             id=task.id,
             instance_id=task.instance_id,
@@ -43,6 +50,12 @@ class TaskOut(BaseModel):
             created_at=task.created_at,
             due_at=task.due_at,
             overdue=is_overdue(task),
+            deadline=status_of(
+                due_at=task.due_at,
+                is_open=task.state == TaskState.OPEN,
+                now=clock.now(),
+                window=window,
+            ),
             completed_at=task.completed_at,
             completed_by=task.completed_by.login if task.completed_by else None,
         )

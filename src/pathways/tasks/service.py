@@ -212,7 +212,7 @@ def complete(
     advance = pathway.complete(
         instance.workflow_state, instance.serializer_version, task.spiff_task_id, data
     )
-    opened = apply_advance(session, instance, advance, completed_by=worker.id)
+    opened = apply_advance(session, instance, advance, completed_by=worker.id, settings=settings)
     _record(session, actor, "task.completed", task, step=task.bpmn_id)
     return Completion(task=task, opened=opened, case_finished=advance.finished)
 

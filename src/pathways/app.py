@@ -1,7 +1,8 @@
 """The web application: every slice's routes under `/api`, one error format, one log format.
 
 `create_app(settings)` builds a fresh app; nothing is opened at import time. The
-lifespan starts the in-process timer poller unless settings turn it off.
+lifespan starts the in-process timer poller (and with it the morning job and the mail
+round) unless settings turn it off.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy import Engine, text
 from pathways.audit.api import router as audit_routes
 from pathways.cases.api import router as case_routes
 from pathways.dashboards.api import router as dashboard_routes
+from pathways.dashboards.daily import DailyJobs
 from pathways.db.session import engine_for
 from pathways.deadlines.scheduler import Poller
 from pathways.edge import openapi, problems
@@ -44,9 +46,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         poller = _start_poller(settings, app.state.engine)
+        daily = DailyJobs(app.state.engine, settings) if poller is not None else None
+        if daily is not None:
+            daily.start()
         try:
             yield
         finally:
+            if daily is not None:
+                daily.stop()
             if poller is not None:
                 poller.stop()
 

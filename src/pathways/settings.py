@@ -6,7 +6,7 @@ Nothing here touches the environment at import time.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -94,6 +94,12 @@ class SmtpSettings(BaseModel):
         return bool(self.host)
 
 
+class DashboardSettings(BaseModel):
+    """When the morning job (snapshot, digests) runs, Helsinki time."""
+
+    morning_at: time = time(6, 30)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="PATHWAYS_", env_nested_delimiter="__", extra="ignore"
@@ -124,6 +130,7 @@ class Settings(BaseSettings):
         return self
 
     smtp: SmtpSettings = SmtpSettings()
+    dashboards: DashboardSettings = DashboardSettings()
 
 
 @lru_cache(maxsize=1)

@@ -9,15 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from pathways import clock
 from pathways.cli.edge import emit_json, guarded, run, table, when
 from pathways.dashboards import charts, durations, exports, service, snapshots
+from pathways.dashboards import daily as daily_jobs
 from pathways.dashboards.filters import DashboardFilter
 from pathways.db.session import engine_for
-from pathways.notifications import delivery, digest
+from pathways.notifications import delivery
 from pathways.people import service as people
 from pathways.people.actors import Actor
 from pathways.settings import Settings, get_settings
@@ -190,19 +189,13 @@ def reassign(
 @dashboard.command("daily")
 def daily() -> None:
     """The morning job: today's snapshot, each organisation's digest, then the mail queue."""
-    day = clock.local(clock.now()).date()
-    rows = run(lambda s, settings: snapshots.take_snapshot(s, day=day, settings=settings))
-    queued = run(lambda s, settings: digest.queue_digests(s, settings=settings, day=day))
-    sent = _send_mail(get_settings())
-    run(_refresh_statistics)
-    typer.echo(f"snapshot {day}: {rows} rows; digests for {len(queued)} organisations; {sent} sent")
-
-
-def _refresh_statistics(session: Session, _: Settings) -> None:
-    # SQLite plans from statistics only ANALYZE writes; without them it ignores the
-    # dashboard's partial indexes (PostgreSQL's autovacuum keeps its own up to date).
-    if session.get_bind().dialect.name == "sqlite":
-        session.execute(text("ANALYZE"))
+    settings = get_settings()
+    with guarded():
+        done = daily_jobs.morning(engine_for(settings.database_url), settings)
+    typer.echo(
+        f"snapshot {done.day}: {done.snapshot_rows} rows;"
+        f" digests for {len(done.digests)} organisations; {done.sent} sent"
+    )
 
 
 def _send_mail(settings: Settings) -> int:

@@ -1,4 +1,4 @@
-"""`pathways worker [--once]`: the timer poller on its own.
+"""`pathways worker [--once]`: the timer poller (and the morning job, the mail round) on its own.
 
 Without `--once` it runs until SIGTERM or SIGINT; with it, it fires what is due and
 exits. On SQLite a second poller exits with code 75 and says why.
@@ -15,6 +15,7 @@ import typer
 
 from pathways import clock
 from pathways.cli.edge import guarded
+from pathways.dashboards.daily import DailyJobs
 from pathways.deadlines.scheduler import Poller
 from pathways.settings import get_settings
 
@@ -41,10 +42,13 @@ def worker(
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         poller.start()
+        daily = DailyJobs(poller.engine, settings)
+        daily.start()
         typer.echo(f"worker: polling timers as {poller.owner}", err=True)
         try:
             while not stopped.wait(1.0):
                 pass
         finally:
+            daily.stop()
             poller.stop()
         typer.echo(f"worker: stopped; {poller.totals.fired} timers fired", err=True)

@@ -37,4 +37,11 @@ class Metrics:
             """Prometheus metrics (bind to an internal network in production)."""
             return Response(figures.render(self.registry), media_type=CONTENT_TYPE_LATEST)
 
-        app.add_api_route("/metrics", scrape, methods=["GET"], tags=["operations"])
+        app.add_api_route(
+            "/metrics",
+            scrape,
+            methods=["GET"],
+            tags=["operations"],
+            response_class=Response,
+            responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}},
+        )

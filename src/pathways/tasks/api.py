@@ -74,7 +74,14 @@ def release(task_id: RowId, call: CallDep) -> TaskOut:
 @router.post("/{task_id}/assign")
 def assign(task_id: RowId, body: AssignIn, call: CallDep) -> TaskOut:
     with call.begin() as tx:
-        task = tasks.assign(tx.session, task_id=task_id, assignee=body.assignee, actor=tx.actor)
+        # The notice is queued in this transaction; the mail round sends it after commit.
+        task = tasks.assign(
+            tx.session,
+            task_id=task_id,
+            assignee=body.assignee,
+            actor=tx.actor,
+            settings=tx.settings,
+        )
         return TaskOut.of(task)
 
 

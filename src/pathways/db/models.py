@@ -14,7 +14,7 @@ from pathways.people.models import (
     User,
 )
 from pathways.processes.models import ProcessModel, ProcessVersion
-from pathways.tasks.models import Task
+from pathways.tasks.models import Task, TaskDraft
 
 __all__ = [
     "ApiToken",
@@ -30,6 +30,7 @@ __all__ = [
     "ProcessModel",
     "ProcessVersion",
     "Task",
+    "TaskDraft",
     "Timer",
     "User",
 ]

@@ -17,6 +17,7 @@ from pathways.edge.caller import COOKIE, Call, Tx
 from pathways.errors import NotPermitted, Unauthenticated
 from pathways.keys import secret_key
 from pathways.people import sessions
+from pathways.web import i18n
 
 CSRF_FIELD = "csrf_token"
 
@@ -57,6 +58,8 @@ class PageCall(Call):
 
 
 async def _page_call(request: Request) -> PageCall:
+    # Texts made before rendering (error messages) speak the page's language too.
+    i18n.activate(i18n.choose_language(request), request.app.state.settings.forms_dir)
     form = await request.form() if request.method == "POST" else FormData()
     return PageCall(request, request.cookies.get(COOKIE), form)
 

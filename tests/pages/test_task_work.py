@@ -98,7 +98,9 @@ def test_completing_says_where_the_case_went(site, frozen_clock):
     plan_id = open_task_id(site, case_id, "plan")
     assert done.headers["location"] == f"{page}?opened={plan_id}"
     shown = browser.get(done.headers["location"]).text
-    assert "Nyt: Westland employment area: Integration plan, määräpäivä 3.12.2026" in shown
+    assert (
+        "Asia siirtyi: Westland employment area, vaihe Kotoutumissuunnitelma, määräpäivä 3.12.2026"
+    ) in shown
 
 
 def test_rows_of_a_repeatable_group_are_added_without_javascript(site, frozen_clock):

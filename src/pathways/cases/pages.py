@@ -124,6 +124,7 @@ def case_page(request: Request, case_id: RowId, call: PageCallDep) -> Response:
             "cancelled": [t for t in view.tasks if t.state == TaskState.CANCELLED],
             "deadlines": [t for t in view.timers if t.state == "waiting"],
             "history": audit.timeline(tx.session, case_id),
+            "step_names": {t.id: t.name for t in view.tasks},
             "team": _team_names(tx, view.instance.team),
         }
         return render(request, "cases/case.html", context)

@@ -199,6 +199,18 @@ def _options(
     return options
 
 
+def with_errors(built: list[Field]) -> list[Field]:
+    """Every field that carries an error, nested ones included, in page order."""
+    found = []
+    for one in built:
+        if one.errors:
+            found.append(one)
+        found.extend(with_errors(one.children))
+        for row in one.items:
+            found.extend(with_errors(row))
+    return found
+
+
 def read_form(schema: Mapping[str, Any], form: FormData) -> dict[str, Any]:
     """The posted form as data of the schema's types; empty fields are left out."""
     return _read_object(schema, form, prefix="")

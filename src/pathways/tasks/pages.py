@@ -215,6 +215,7 @@ def _task_page(
     schema = forms.get(task.form) if task.form else None
     ui = forms.get(task.ui_form) if task.ui_form else None
     placed = views.field_messages(errors)
+    shown = render.fields(schema, ui, data, placed, form_text) if schema else []
     context = {
         **call.layout(tx),
         "task": task,
@@ -222,7 +223,8 @@ def _task_page(
         "badge": views.badge(task, tx.settings),
         "may_work": _may_work(tx, task),
         "schema": schema,
-        "fields": render.fields(schema, ui, data, placed, form_text) if schema else [],
+        "fields": shown,
+        "wrong_fields": render.with_errors(shown),
         "form_errors": placed.get("", []),
         "error_count": len(errors),
         "draft": draft,

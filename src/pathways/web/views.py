@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from pathways import clock
+from pathways.clock import HELSINKI
 from pathways.deadlines.status import DeadlineStatus, status_of
 from pathways.errors import FieldError
 from pathways.settings import Settings
 from pathways.tasks.models import Task, TaskState
-from pathways.web.i18n import HELSINKI, _
+from pathways.web.i18n import _
 
 
 @dataclass(frozen=True)

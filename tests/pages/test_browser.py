@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from pathways.web.templating import htmx_available
 from tests.pages.flow import start_three_org_case
 
 CHROMIUM = Path("/usr/bin/chromium")
+HTMX_BUILT = htmx_available()  # `make assets` built it; without it every click reloads
 ARTIFACTS = Path(__file__).parents[1] / "artifacts"
 ARGS = [
     "--headless",
@@ -38,6 +40,7 @@ expect = playwright_api.expect
 @pytest.fixture
 def chromium(tmp_path) -> Iterator[object]:
     """Opens a fresh browser profile per person; closes them all at the end."""
+    console_errors: list[str] = []
     with playwright_api.sync_playwright() as driver:
         contexts = []
 
@@ -52,11 +55,19 @@ def chromium(tmp_path) -> Iterator[object]:
             )
             context.set_default_timeout(15_000)
             contexts.append(context)
-            return context.pages[0] if context.pages else context.new_page()
+            page = context.pages[0] if context.pages else context.new_page()
+            # A blocked inline script or style (CSP) or a failed asset shows up here.
+            page.on(
+                "console",
+                lambda m: m.type == "error" and console_errors.append(f"{m.text} {m.location}"),
+            )
+            return page
 
         yield open_as
         for context in contexts:
             context.close()
+    # A form sent back with its errors answers 422 on purpose; nothing else may fail.
+    assert [e for e in console_errors if "status of 422" not in e] == []
 
 
 def shot(page, name: str) -> None:
@@ -102,9 +113,11 @@ def test_a_case_goes_from_start_to_end_across_three_organisations(site, chromium
 
     ville = chromium("ville")
     log_in(ville, site.url, "ville")
+    ville.evaluate("window.samePage = true")  # survives only if htmx swapped, not reloaded
     row = ville.get_by_role("row").filter(has_text="E2E-1")
     row.get_by_role("button", name="Claim").click()
     expect(ville.locator("#mine-title + .table-wrap")).to_contain_text("E2E-1")
+    assert ville.evaluate("window.samePage === true") is HTMX_BUILT
     shot(ville, "04-employment-area-inbox")
     ville.get_by_role("link", name="Integration plan").first.click()
     expect(ville.get_by_role("heading", level=1)).to_have_text("Integration plan")

@@ -260,7 +260,8 @@ def _read_array(schema: Mapping[str, Any], form: FormData, name: str) -> list[An
         count = min(int(str(form.get(f"{name}.rows", "0"))), MAX_ROWS)
     except ValueError:
         count = 0
-    return [_read_object(items, form, prefix=f"{name}.{i}.") for i in range(max(count, 0))]
+    rows = [_read_object(items, form, prefix=f"{name}.{i}.") for i in range(max(count, 0))]
+    return rows or None
 
 
 def _number(raw: str, *, integer: bool) -> int | float | str:
@@ -281,19 +282,22 @@ def add_row(data: dict[str, Any], name: str) -> None:
 def remove_row(data: dict[str, Any], name: str) -> None:
     """Remove the row at dotted path `name` (the group's path, then the row's index)."""
     group, _, index = name.rpartition(".")
-    rows = _rows_at(data, group)
+    rows = _rows_at(data, group, create=False)
     if rows is not None and index.isdigit() and int(index) < len(rows):
         del rows[int(index)]
 
 
-def _rows_at(data: dict[str, Any], name: str) -> list[Any] | None:
+def _rows_at(data: dict[str, Any], name: str, *, create: bool = True) -> list[Any] | None:
     *parents, last = name.split(".")
     node: Any = data
     for part in parents:
-        node = node[int(part)] if isinstance(node, list) and part.isdigit() else node.get(part)
+        if isinstance(node, list):
+            node = node[int(part)] if part.isdigit() and int(part) < len(node) else None
+        else:
+            node = node.get(part)
         if not isinstance(node, dict | list):
             return None
     if not isinstance(node, dict):
         return None
-    rows = node.setdefault(last, [])
+    rows = node.setdefault(last, []) if create else node.get(last)
     return rows if isinstance(rows, list) else None

@@ -46,6 +46,9 @@ def test_the_inbox_filters_by_client_pathway_step_and_deadline(site, frozen_cloc
     assert "P-1" in by_client and ">C-1<" not in by_client
     by_pathway = browser.get("/?pathway=handoff").text
     assert ">C-1<" in by_pathway and ">P-1<" not in by_pathway
+    assert (
+        '<option value="handoff" selected>Hand-off between two organisations</option>' in by_pathway
+    )
     assert "Unclaimed: <strong>0</strong>" in browser.get("/?step=nothing-like-this").text
     assert "Unclaimed: <strong>0</strong>" in browser.get("/?overdue=true").text
     assert "Unclaimed: <strong>0</strong>" in browser.get("/?due=2026-11-24").text
@@ -204,3 +207,19 @@ def test_a_pathway_is_started_from_the_page(site):
     assert started.status_code == 303
     case = browser.get(started.headers["location"]).text
     assert "Case of N-7" in case and "Guidance and advice" in case
+
+
+def test_the_case_page_names_each_waiting_deadline_by_its_step(site):
+    with site.db.tx() as s:
+        case_id = _case_of(s, "C-1")
+    shown = site.as_user("anna").get(f"/cases/{case_id}").text
+    waiting = shown[shown.index("Upcoming deadlines") : shown.index("Steps done")]
+    assert "– Guidance and advice</li>" in waiting
+
+
+def _case_of(session, reference):
+    from pathways.cases.models import Client, ProcessInstance
+
+    return session.scalar(
+        select(ProcessInstance.id).join(Client).where(Client.reference == reference)
+    )

@@ -5,6 +5,7 @@ Opening a case page is logged as a read of client data (through `cases.show`).
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -122,12 +123,22 @@ def case_page(request: Request, case_id: RowId, call: PageCallDep) -> Response:
             "done": done,
             "open": [(t, views.badge(t, tx.settings)) for t in open_],
             "cancelled": [t for t in view.tasks if t.state == TaskState.CANCELLED],
-            "deadlines": [t for t in view.timers if t.state == "waiting"],
+            "deadlines": _deadlines(view),
             "history": audit.timeline(tx.session, case_id),
             "step_names": {t.id: t.name for t in view.tasks},
             "team": _team_names(tx, view.instance.team),
         }
         return render(request, "cases/case.html", context)
+
+
+def _deadlines(view: cases.CaseView) -> list[tuple[datetime, str]]:
+    """Waiting timers, each named by the step it is attached to when there is one."""
+    steps = {t.spiff_task_id: t.name for t in view.tasks}
+    return [
+        (timer.due_at, steps.get(timer.attached_to or "", timer.bpmn_id.replace("_", " ")))
+        for timer in view.timers
+        if timer.state == "waiting"
+    ]
 
 
 def _team_names(tx: Tx, team: dict[str, str]) -> list[str]:

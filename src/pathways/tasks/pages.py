@@ -94,7 +94,7 @@ def _inbox(tx: Tx, where: tasks.TaskFilter) -> dict[str, Any]:
         "queue": queue,
         "overdue_count": standing.count("overdue"),
         "at_risk_count": standing.count("at-risk"),
-        "pathways": [model.key for model, _count, latest in models if latest],
+        "pathways": [(model.key, model.name) for model, _count, latest in models if latest],
         "steps": _steps(tx),
     }
 

@@ -22,6 +22,10 @@ from pathways.web import i18n
 CSRF_FIELD = "csrf_token"
 
 
+class StaleForm(NotPermitted):
+    """A form without this session's CSRF token: sent from elsewhere, or from an old page."""
+
+
 class PageCall(Call):
     """A `Call` whose CSRF token comes from the posted form."""
 
@@ -43,7 +47,7 @@ class PageCall(Call):
         presented = self.form.get(CSRF_FIELD)
         token = presented if isinstance(presented, str) else None
         if not sessions.csrf_valid(self.session_token, token, secret_key(self.settings)):
-            raise NotPermitted("the form was not sent from this session's page")
+            raise StaleForm("the form was not sent from this session's page")
 
     def field(self, name: str, default: str = "") -> str:
         return self.raw_field(name, default).strip()

@@ -16,7 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from pathways.errors import PathwaysError, Unauthenticated
-from pathways.web.caller import login_url
+from pathways.web.caller import StaleForm, login_url
 from pathways.web.templating import render
 
 log = logging.getLogger("pathways.http")
@@ -56,6 +56,8 @@ def page_error(request: Request, error: Exception) -> Response:
 
 def _classify(error: Exception) -> tuple[int, str]:
     """The status and which friendly explanation the error page shows."""
+    if isinstance(error, StaleForm):
+        return error.status, "stale"
     if isinstance(error, PathwaysError):
         kinds = {403: "forbidden", 404: "missing", 409: "conflict", 429: "throttled"}
         return error.status, kinds.get(error.status, "invalid")

@@ -15,10 +15,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from pathways.edge.caller import COOKIE
-from pathways.errors import NotPermitted, TooManyRequests
+from pathways.errors import TooManyRequests
 from pathways.people import sessions
 from pathways.web import i18n
-from pathways.web.caller import CSRF_FIELD, PageCallDep, local_path
+from pathways.web.caller import CSRF_FIELD, PageCallDep, StaleForm, local_path
 from pathways.web.i18n import _
 from pathways.web.templating import render
 
@@ -40,7 +40,7 @@ def login_page(request: Request, next_path: NextPath = None) -> Response:
 def _login_form(
     request: Request, *, next_path: str, login: str, failure: str | None, status: int = 200
 ) -> Response:
-    token = secrets.token_urlsafe(24)
+    token = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(24)
     context = {"user": None, "csrf": token, "next": next_path, "login": login, "failure": failure}
     response = render(request, "web/login.html", context, status=status)
     response.set_cookie(
@@ -61,7 +61,7 @@ def log_in(request: Request, call: PageCallDep) -> Response:
     login = call.field("login")[:64]
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not expected or not hmac.compare_digest(expected, call.field(CSRF_FIELD)):
-        raise NotPermitted("the login form was not sent from this site's login page")
+        raise StaleForm("the login form was not sent from this site's login page")
     try:
         with call.begin_public() as session:
             started = sessions.log_in(

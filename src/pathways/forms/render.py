@@ -76,7 +76,8 @@ def _object_fields(
     for key in _ordered(properties, ui.get("ui:order")):
         name = f"{prefix}{key}"
         one = _field(properties[key], _hints(ui, key), name, data.get(key), errors, text)
-        one.required = key in required
+        # An unticked checkbox still answers (false), so it never needs the mark.
+        one.required = key in required and one.widget != "checkbox"
         built.append(one)
     return built
 

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: run test setup lint typecheck pytest bench clean bpmnlint
+.PHONY: run test setup assets messages lint typecheck pytest bench clean bpmnlint
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,17 +15,31 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+# Browser assets (pinned in package-lock.json) and compiled message catalogues; both are
+# build output, git-ignored. Pages work without them, in English and without htmx.
+WEB := src/pathways/web
+assets: setup
+	npm ci --no-audit --no-fund
+	mkdir -p $(WEB)/static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js $(WEB)/static/vendor/htmx.min.js
+	$(BIN)/pybabel compile --statistics -D messages -d $(WEB)/locale
+
+# Extract the pages' English texts and merge them into the fi and sv catalogues.
+messages: setup
+	$(BIN)/pybabel extract --no-location -F babel.cfg -o $(WEB)/locale/messages.pot src/pathways
+	$(BIN)/pybabel update --no-fuzzy-matching -D messages -i $(WEB)/locale/messages.pot -d $(WEB)/locale
+
 # The demo: embedded SQLite, the shipped pathways, demo people who log in with the demo
 # password (accepted only in demo mode), served with the timer poller in-process.
 run: export PATHWAYS_DEMO = 1
-run: setup
+run: setup assets
 	$(BIN)/pathways db upgrade
 	$(BIN)/pathways demo
 	$(BIN)/pathways models deploy bpmn/*.bpmn
 	@echo
 	@echo "Pathways serves http://127.0.0.1:$(PORT) on $${PATHWAYS_DATABASE_URL:-sqlite:///pathways.db}."
 	@echo "  API and its documentation: http://127.0.0.1:$(PORT)/docs"
-	@echo "  Log in (POST /api/session) as anna, ville, helmi or erik (caseworkers), maija (manager),"
+	@echo "  Log in at http://127.0.0.1:$(PORT)/login (or POST /api/session) as anna, ville, helmi or erik (caseworkers), maija (manager),"
 	@echo "  dana (designer) or admin, each with the demo password above."
 	@echo "  From the shell: . $(BIN)/activate; pathways --help"
 	@echo
@@ -38,7 +52,7 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
-pytest: setup
+pytest: setup assets
 	$(BIN)/pytest
 
 # bpmnlint is pinned in package-lock.json; `npm ci` reinstalls only when the lock changes.

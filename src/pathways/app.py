@@ -12,10 +12,12 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine, text
 
 from pathways.audit.api import router as audit_routes
 from pathways.cases.api import router as case_routes
+from pathways.cases.pages import router as case_pages
 from pathways.dashboards.api import router as dashboard_routes
 from pathways.dashboards.daily import DailyJobs
 from pathways.db.session import engine_for
@@ -28,6 +30,10 @@ from pathways.people.api import router as people_routes
 from pathways.processes.api import router as model_routes
 from pathways.settings import Settings, get_settings
 from pathways.tasks.api import router as task_routes
+from pathways.tasks.pages import router as task_pages
+from pathways.web import errors as page_errors
+from pathways.web.pages import router as web_pages
+from pathways.web.templating import STATIC_DIR
 
 log = logging.getLogger("pathways.app")
 API_ROUTERS = (
@@ -38,6 +44,7 @@ API_ROUTERS = (
     dashboard_routes,
     audit_routes,
 )
+PAGE_ROUTERS = (web_pages, task_pages, case_pages)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -72,6 +79,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_api_route("/healthz", _health(app), methods=["GET"], tags=["operations"])
     metrics = Metrics(app.state.engine, settings)
     metrics.mount(app)
+    for router in PAGE_ROUTERS:
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    page_errors.install(app)  # after problems.install: pages answer HTML, the API problem+json
     app.add_middleware(BodyLimit, limit_for=_body_limit(settings))
     app.add_middleware(RequestContext, observe=metrics.observer())
     return app

@@ -42,13 +42,25 @@ class InvalidModel(PathwaysError):
         super().__init__(first + more)
 
 
+@dataclass(frozen=True)
+class FieldError:
+    """Where submitted data breaks a form's rule: a JSON pointer, the rule and its limit."""
+
+    pointer: str
+    rule: str
+    limit: object = None
+
+
 class InvalidData(PathwaysError):
     status = 422
     title = "Invalid data"
 
-    def __init__(self, message: str, errors: list[str] | None = None) -> None:
+    def __init__(
+        self, message: str, errors: list[str] | None = None, fields: list[FieldError] | None = None
+    ) -> None:
         super().__init__(message)
         self.errors = errors or [message]
+        self.fields = fields or []
 
 
 class NotFound(PathwaysError):

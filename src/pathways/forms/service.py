@@ -12,7 +12,7 @@ from jsonschema.exceptions import SchemaError, ValidationError
 from referencing import Registry
 from referencing.exceptions import Unresolvable
 
-from pathways.errors import InvalidData, NotFound
+from pathways.errors import FieldError, InvalidData, NotFound
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}\.json$")
 _MAX_FORM_BYTES = 256 * 1024
@@ -99,7 +99,19 @@ def validate_submission(schema: dict[str, Any], data: dict[str, Any]) -> None:
         raise InvalidData(f"the form refers to something outside it: {error}") from None
     if errors:
         messages = [_describe(e) for e in errors[:_MAX_ERRORS]]
-        raise InvalidData(f"the data does not fit the form: {messages[0]}", messages)
+        fields = list(dict.fromkeys(f for e in errors[:_MAX_ERRORS] for f in _field_errors(e)))
+        raise InvalidData(f"the data does not fit the form: {messages[0]}", messages, fields)
+
+
+def _field_errors(error: ValidationError) -> list[FieldError]:
+    """The error placed on the field it concerns (a missing field is its own pointer)."""
+    base = "".join(f"/{part}" for part in error.absolute_path)
+    if error.validator == "required" and isinstance(error.instance, dict):
+        missing = [n for n in cast(Any, error.validator_value) if n not in error.instance]
+        return [FieldError(f"{base}/{name}", "required") for name in missing]
+    limit = error.validator_value
+    shown = limit if isinstance(limit, str | int | float | bool) else None
+    return [FieldError(base, str(error.validator), shown)]
 
 
 def _describe(error: ValidationError) -> str:

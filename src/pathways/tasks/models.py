@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from pathways.db.base import Base, UTCDateTime
+from pathways.db.base import Base, JSONValue, UTCDateTime
 from pathways.people.models import Organisation, User
 
 
@@ -46,3 +47,16 @@ class Task(Base):
     organisation: Mapped[Organisation | None] = relationship()
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     completed_by: Mapped[User | None] = relationship(foreign_keys=[completed_by_id])
+
+
+class TaskDraft(Base):
+    """A caseworker's unfinished form data for a task, kept until the task is completed."""
+
+    __tablename__ = "task_draft"
+    __table_args__ = (UniqueConstraint("task_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    data: Mapped[dict[str, Any]] = mapped_column(JSONValue)
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from pathways import clock, engine
 from pathways.audit import service as audit
-from pathways.cases.models import ProcessInstance
+from pathways.cases.models import Client, ProcessInstance
 from pathways.cases.progress import apply_advance, lock_task, require_running
 from pathways.errors import Conflict, InvalidData, NotFound
 from pathways.forms.service import validate_submission
@@ -24,6 +24,7 @@ from pathways.people.models import Organisation, User
 from pathways.processes import service as processes
 from pathways.processes.models import ProcessModel, ProcessVersion
 from pathways.settings import Settings
+from pathways.tasks import drafts
 from pathways.tasks.models import Task, TaskState
 
 
@@ -36,6 +37,9 @@ class TaskFilter:
     model: str | None = None
     overdue: bool = False
     due_before: datetime | None = None
+    step: str | None = None  # the step's BPMN id
+    client: str | None = None  # the client's reference
+    unassigned: bool = False
     limit: int = 500
 
 
@@ -95,6 +99,21 @@ def _query(where: TaskFilter) -> Select[Task]:
         query = query.where(Task.state == TaskState.OPEN, Task.due_at < clock.now())
     if where.due_before is not None:
         query = query.where(Task.due_at < where.due_before)
+    return _narrow(query, where)
+
+
+def _narrow(query: Select[Task], where: TaskFilter) -> Select[Task]:
+    if where.step is not None:
+        query = query.where(Task.bpmn_id == where.step)
+    if where.client is not None:
+        cases_of_client = (
+            select(ProcessInstance.id)
+            .join(Client, ProcessInstance.client_id == Client.id)
+            .where(Client.reference == where.client)
+        )
+        query = query.where(Task.instance_id.in_(cases_of_client))
+    if where.unassigned:
+        query = query.where(Task.assignee_id.is_(None))
     return query
 
 
@@ -213,6 +232,7 @@ def complete(
         instance.workflow_state, instance.serializer_version, task.spiff_task_id, data
     )
     opened = apply_advance(session, instance, advance, completed_by=worker.id, settings=settings)
+    drafts.discard_all(session, task_id=task.id)
     _record(session, actor, "task.completed", task, step=task.bpmn_id)
     return Completion(task=task, opened=opened, case_finished=advance.finished)
 

@@ -14,15 +14,27 @@ from sqlalchemy import text
 
 from pathways.audit.api import router as audit_routes
 from pathways.cases.api import router as case_routes
+from pathways.cases.migration_api import router as migration_routes
 from pathways.db.session import engine_for
 from pathways.edge import openapi, problems
 from pathways.edge.middleware import BodyLimit, RequestContext
+from pathways.forms.api import router as form_routes
 from pathways.people.api import router as people_routes
 from pathways.processes.api import router as model_routes
+from pathways.processes.review_api import router as review_routes
 from pathways.settings import Settings, get_settings
 from pathways.tasks.api import router as task_routes
 
-API_ROUTERS = (people_routes, model_routes, case_routes, task_routes, audit_routes)
+API_ROUTERS = (
+    people_routes,
+    model_routes,
+    review_routes,
+    migration_routes,
+    form_routes,
+    case_routes,
+    task_routes,
+    audit_routes,
+)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,11 +20,14 @@ def _system_now() -> datetime:
 
 
 _source: Callable[[], datetime] = _system_now
+# A clock of this thread or task only (a dry run), which leaves every other request alone.
+_simulated: ContextVar[Callable[[], datetime] | None] = ContextVar("simulated", default=None)
 
 
 def now() -> datetime:
     """The current time in UTC."""
-    return _source()
+    simulated = _simulated.get()
+    return simulated() if simulated is not None else _source()
 
 
 def local(moment: datetime) -> datetime:
@@ -61,3 +65,14 @@ def frozen(moment: datetime) -> Iterator[FrozenClock]:
         yield clock
     finally:
         _source = previous
+
+
+@contextmanager
+def simulated(moment: datetime) -> Iterator[FrozenClock]:
+    """Like `frozen`, but only for the current thread or task (a dry run inside a request)."""
+    clock = FrozenClock(moment)
+    token = _simulated.set(clock)
+    try:
+        yield clock
+    finally:
+        _simulated.reset(token)

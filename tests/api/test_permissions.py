@@ -112,7 +112,7 @@ def test_cases_are_read_by_the_organisations_of_their_team(api):
 
 
 def test_only_administrators_read_the_audit_log_and_manage_people(api):
-    expected = {login: 403 for login in EVERYONE} | {"admin": 200}
+    expected = dict.fromkeys(EVERYONE, 403) | {"admin": 200}
     assert statuses(api, "GET", "/api/audit") == expected
     assert statuses(api, "GET", "/api/users") == expected
 

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: run test setup lint typecheck pytest bench clean
+.PHONY: run test setup assets lint typecheck pytest bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,10 +15,24 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+# Browser assets: the npm packages pinned in package-lock.json, bundled by esbuild into
+# the package's static folder (not committed). Rebuilt when our sources or the pins change.
+MODELER := src/pathways/web/static/build/modeler.js
+NPM_STAMP := node_modules/.installed
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NPM_STAMP)
+
+$(MODELER): $(NPM_STAMP) assets/build.mjs $(wildcard assets/modeler/*)
+	node assets/build.mjs
+
+assets: $(MODELER)
+
 # The demo: embedded SQLite, the shipped pathways, demo people who log in with the demo
 # password (accepted only in demo mode), served with the timer poller in-process.
 run: export PATHWAYS_DEMO = 1
-run: setup
+run: setup assets
 	$(BIN)/pathways db upgrade
 	$(BIN)/pathways demo
 	$(BIN)/pathways models deploy bpmn/*.bpmn
@@ -38,7 +52,7 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
-pytest: setup
+pytest: setup assets
 	$(BIN)/pytest
 
 test: lint typecheck pytest
@@ -47,4 +61,4 @@ bench: setup
 	$(BIN)/python bench/engine_overhead.py
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache node_modules src/pathways/web/static/build

@@ -21,9 +21,11 @@ from pathways.edge.middleware import BodyLimit, RequestContext
 from pathways.forms.api import router as form_routes
 from pathways.people.api import router as people_routes
 from pathways.processes.api import router as model_routes
+from pathways.processes.pages import router as model_pages
 from pathways.processes.review_api import router as review_routes
 from pathways.settings import Settings, get_settings
 from pathways.tasks.api import router as task_routes
+from pathways.web import pages
 
 API_ROUTERS = (
     people_routes,
@@ -56,6 +58,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     openapi.install(app)
     for router in API_ROUTERS:  # each carries its full /api/… prefix, so logs name whole routes
         app.include_router(router)
+    pages.install(app)
+    app.include_router(model_pages)
     app.add_api_route("/healthz", _health(app), methods=["GET"], tags=["operations"])
     app.add_middleware(BodyLimit, limit_for=_body_limit(settings))
     app.add_middleware(RequestContext)

@@ -285,8 +285,11 @@ async function importFile() {
   if (state.current) await open(state.current);
 }
 
-modeler.get("eventBus").on("selection.changed", ({ newSelection }) =>
-  previewForm(newSelection.length === 1 ? newSelection[0] : null));
+// A listener that returns a value stops the event for later listeners (the properties
+// panel among them): return nothing.
+modeler.get("eventBus").on("selection.changed", ({ newSelection }) => {
+  previewForm(newSelection.length === 1 ? newSelection[0] : null);
+});
 
 async function start() {
   if (!(await startSession())) return status("Log in to edit pathways.", true);

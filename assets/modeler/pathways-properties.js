@@ -155,12 +155,12 @@ function entries(element, settings) {
 
 export function pathwaysPropertiesModule(settings) {
   function Provider(propertiesPanel) {
-    propertiesPanel.registerProvider(400, this);
     this.getGroups = (element) => (groups) => {
       const kept = groups.filter((g) => KEPT_GROUPS.has(g.id));
       kept.splice(1, 0, { id: "pathways", label: "Pathways", entries: entries(element, settings) });
       return kept;
     };
+    propertiesPanel.registerProvider(400, this);
   }
   Provider.$inject = ["propertiesPanel"];
   return { __init__: ["pathwaysPropertiesProvider"], pathwaysPropertiesProvider: ["type", Provider] };

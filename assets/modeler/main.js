@@ -153,6 +153,9 @@ async function deploy(number = state.current) {
     drawProblems(answer.data.problems || []);
     return status(`Not deployed: ${answer.data.detail}`, true);
   }
+  // Deploying a draft builds it afresh, which gives it a new ETag.
+  const latest = state.versions[state.versions.length - 1];
+  if (latest && latest.number === number) state.etag = `"${answer.data.sha256}"`;
   await loadVersions();
   status(`Version ${number} deployed`);
 }
@@ -217,9 +220,9 @@ async function migrate() {
   if (!cases.length) return status("Choose the cases to move first", true);
   const answer = await call("POST", `/api/models/${encodeURIComponent(key)}/versions/${from}/migration`, { body: { to, cases } });
   if (!answer.ok) return status(`Not moved: ${answer.data.detail}`, true);
+  await previewMigration();
   $("migrate-result").textContent = `Moved to version ${to}: case(s) ${answer.data.map((m) => m.instance_id).join(", ")}`;
   status(`${answer.data.length} case(s) moved to version ${to}`);
-  await previewMigration();
 }
 
 async function previewForm(element) {

@@ -62,11 +62,13 @@ def page(browser, live, request) -> Iterator[Any]:
     context.route(lambda url: not url.startswith(live.url), lambda route: route.abort())
     opened = context.new_page()
     errors: list[str] = []
+    console: list[str] = []
     opened.on("pageerror", lambda error: errors.append(str(error)))
-    opened.on("console", lambda message: print("console:", message.type, message.text))
+    opened.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
     yield opened
     ARTIFACTS.mkdir(exist_ok=True)
     opened.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    (ARTIFACTS / f"{request.node.name}.console.txt").write_text("\n".join(console))
     context.close()
     assert errors == [], errors
 

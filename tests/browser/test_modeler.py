@@ -194,3 +194,18 @@ def test_the_modeler_needs_a_login_and_a_designer(page, live):
     assert "/login" in page.url
     log_in(page, live, login="anna", path="/models/intake")
     expect(page.locator("body")).to_contain_text("only process designers")
+
+
+def test_a_lane_names_its_organisation_kind_from_the_list(page, live):
+    open_modeler(page, live)
+    box = page.locator('.djs-element[data-element-id="lane_employment"]').first.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] - 12)  # inside, empty
+    expect(page.locator(".bio-properties-panel-header-type")).to_have_text("Lane")
+    open_group(page, "pathways")
+    kinds = page.locator("#bio-properties-panel-pathways-lane-kind option").all_inner_texts()
+    assert "Wellbeing services county" in kinds and "Kela" in kinds
+    page.select_option("#bio-properties-panel-pathways-lane-kind", "Kela")
+    page.click("#save")
+    expect(status(page)).to_contain_text("Saved as draft version 2")
+    xml = live.integrator("dana").get("/api/models/intake/versions/2/bpmn").text
+    assert 'id="lane_employment" name="Kela"' in xml

@@ -212,3 +212,16 @@ def test_the_forms_list_names_the_schema_files(api):
         "title": forms[0]["title"],
         "ui": "guidance.uischema.json",
     } in forms
+
+
+def test_a_changed_due_time_shows_the_step_as_changed(api):
+    dana = api.integrator("dana")
+    later = (
+        factories.BPMN.joinpath("handoff.bpmn")
+        .read_bytes()
+        .replace(b'name="dueInWorkingDays" value="5"', b'name="dueInWorkingDays" value="7"')
+    )
+    assert save(dana, later).status_code == 201
+    diff = dana.get("/api/models/handoff/diff", params={"from": 1, "to": 2}).json()
+    assert diff["added"] == [] and diff["removed"] == []
+    assert [(e["id"], e["settings"]) for e in diff["changed"]] == [("guidance", ["extensions"])]

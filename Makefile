@@ -15,11 +15,22 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-# Browser assets (pinned in package-lock.json) and compiled message catalogues; both are
-# build output, git-ignored. Pages work without them, in English and without htmx.
+# Browser assets: the npm packages pinned in package-lock.json (htmx, bpmn-js and its
+# properties panel, esbuild, bpmnlint), our modeler bundled by esbuild, and the compiled
+# message catalogues; all build output, git-ignored. Pages work without them (in English,
+# without htmx); the modeler page says how to build its bundle.
 WEB := src/pathways/web
-assets: setup
+MODELER := $(WEB)/static/build/modeler.js
+NPM_STAMP := node_modules/.installed
+
+$(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
+	touch $(NPM_STAMP)
+
+$(MODELER): $(NPM_STAMP) assets/build.mjs $(wildcard assets/modeler/*)
+	node assets/build.mjs
+
+assets: setup $(MODELER)
 	mkdir -p $(WEB)/static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js $(WEB)/static/vendor/htmx.min.js
 	$(BIN)/pybabel compile --statistics -D messages -d $(WEB)/locale
@@ -55,11 +66,7 @@ typecheck: setup
 pytest: setup assets
 	$(BIN)/pytest
 
-# bpmnlint is pinned in package-lock.json; `npm ci` reinstalls only when the lock changes.
-node_modules/.package-lock.json: package-lock.json
-	npm ci --no-audit --no-fund
-
-bpmnlint: node_modules/.package-lock.json
+bpmnlint: $(NPM_STAMP)
 	npx --no-install bpmnlint bpmn/*.bpmn
 
 test: lint typecheck bpmnlint pytest
@@ -68,4 +75,4 @@ bench: setup
 	$(BIN)/python bench/engine_overhead.py
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache node_modules src/pathways/web/static/build

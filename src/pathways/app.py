@@ -17,6 +17,7 @@ from sqlalchemy import Engine, text
 
 from pathways.audit.api import router as audit_routes
 from pathways.cases.api import router as case_routes
+from pathways.cases.migration_api import router as migration_routes
 from pathways.cases.pages import router as case_pages
 from pathways.dashboards.api import router as dashboard_routes
 from pathways.dashboards.daily import DailyJobs
@@ -26,8 +27,11 @@ from pathways.edge import openapi, problems
 from pathways.edge.metrics import Metrics
 from pathways.edge.middleware import BodyLimit, RequestContext
 from pathways.errors import PollerRunning
+from pathways.forms.api import router as form_routes
 from pathways.people.api import router as people_routes
 from pathways.processes.api import router as model_routes
+from pathways.processes.pages import router as model_pages
+from pathways.processes.review_api import router as review_routes
 from pathways.settings import Settings, get_settings
 from pathways.tasks.api import router as task_routes
 from pathways.tasks.pages import router as task_pages
@@ -42,9 +46,12 @@ API_ROUTERS = (
     case_routes,
     task_routes,
     dashboard_routes,
+    review_routes,
+    migration_routes,
+    form_routes,
     audit_routes,
 )
-PAGE_ROUTERS = (web_pages, task_pages, case_pages)
+PAGE_ROUTERS = (web_pages, task_pages, case_pages, model_pages)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -25,13 +25,15 @@ def _system_now() -> datetime:
 
 
 _source: Callable[[], datetime] = _system_now
-_pinned: ContextVar[datetime | None] = ContextVar("pathways_clock_pinned", default=None)
+# A clock of this thread or task only (a poller's database time, a dry run's simulated
+# time), which leaves every other thread's and request's time alone.
+_local: ContextVar[Callable[[], datetime] | None] = ContextVar("pathways_clock", default=None)
 
 
 def now() -> datetime:
-    """The current time in UTC: the moment pinned in this context, else the source's."""
-    moment = _pinned.get()
-    return _source() if moment is None else moment
+    """The current time in UTC: this context's own clock if it has one, else the source's."""
+    local_clock = _local.get()
+    return _source() if local_clock is None else local_clock()
 
 
 @contextmanager
@@ -39,11 +41,12 @@ def pinned(moment: datetime) -> Iterator[None]:
     """`now()` is `moment` in this thread or task only, until the block ends."""
     if moment.tzinfo is None:
         raise ValueError("a pinned clock needs a timezone-aware moment")
-    token = _pinned.set(moment.astimezone(UTC))
+    fixed = moment.astimezone(UTC)
+    token = _local.set(lambda: fixed)
     try:
         yield
     finally:
-        _pinned.reset(token)
+        _local.reset(token)
 
 
 def skew(offset: timedelta) -> None:
@@ -96,3 +99,14 @@ def frozen(moment: datetime) -> Iterator[FrozenClock]:
         yield clock
     finally:
         _source = previous
+
+
+@contextmanager
+def simulated(moment: datetime) -> Iterator[FrozenClock]:
+    """Like `frozen`, but only for the current thread or task (a dry run inside a request)."""
+    clock = FrozenClock(moment)
+    token = _local.set(clock)
+    try:
+        yield clock
+    finally:
+        _local.reset(token)

@@ -103,6 +103,19 @@ class TaskNotReady(Conflict):
     title = "Task not ready"
 
 
+class NotMigratable(Conflict):
+    """A running case cannot move to another version of its pathway; the message says why."""
+
+    title = "The case cannot move to that version"
+
+
+class PreconditionFailed(PathwaysError):
+    """The caller edited an older revision than the one now stored (a stale `If-Match`)."""
+
+    status = 412
+    title = "Changed by someone else"
+
+
 class ScriptFailure(PathwaysError):
     """A script or expression in a model failed or ran out of budget; nothing was saved."""
 

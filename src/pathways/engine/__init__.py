@@ -9,11 +9,16 @@ Contract:
   messages thrown). The caller writes all of it in one transaction or none of it.
 - Scripts and expressions run only in the sandbox, re-attached after every load.
 - SpiffWorkflow's timers read `pathways.clock`.
+- `compare` diffs two built specs; `migrate` moves a case's state to another version
+  (or says why it cannot); `dry_run` runs a sample case in memory on a simulated clock.
 """
 
 from pathways.engine.build import BuiltProcess, build
+from pathways.engine.compare import ModelDiff, compare
 from pathways.engine.data import check_incoming
+from pathways.engine.dry_run import Answer, DryRun, HumanStep, TimerRun, dry_run
 from pathways.engine.lint import FormCheck, FormKind
+from pathways.engine.migration import migrate
 from pathways.engine.projection import Advance, OpenTask, ThrownMessage, WaitingTimer
 from pathways.engine.runtime import PATHWAYS, Pathway
 from pathways.engine.sandbox import Budget
@@ -22,6 +27,14 @@ from pathways.engine.timing import add_duration, parse_duration
 
 __all__ = [
     "PATHWAYS",
+    "Answer",
+    "DryRun",
+    "HumanStep",
+    "TimerRun",
+    "ModelDiff",
+    "compare",
+    "dry_run",
+    "migrate",
     "SERIALIZER_VERSION",
     "Advance",
     "Budget",

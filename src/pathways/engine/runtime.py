@@ -55,62 +55,62 @@ class Pathway:
 
     def start(self, data: dict[str, Any]) -> Advance:
         workflow = BpmnWorkflow(
-            self.bundle.spec, self.bundle.subprocess_specs, script_engine=self._scripts()
+            self.bundle.spec, self.bundle.subprocess_specs, script_engine=self.scripts()
         )
         workflow.task_tree.data.update(data)
-        with _engine_errors():
+        with engine_errors():
             workflow.do_engine_steps()
-        return _advance(workflow, _Snapshot.empty())
+        return advance_of(workflow, Snapshot.empty())
 
     def complete(self, state: str, version: str, task_id: str, data: dict[str, Any]) -> Advance:
-        workflow = self._load(state, version)
+        workflow = self.load(state, version)
         task = _find(workflow, task_id)
         if task is None or task.state != TaskState.READY or not task.task_spec.manual:
             raise TaskNotReady("the task is no longer waiting to be completed")
-        before = _Snapshot.of(workflow)
-        with _engine_errors():
+        before = Snapshot.of(workflow)
+        with engine_errors():
             task.data.update(data)
             task.run()
             workflow.do_engine_steps()
-        return _advance(workflow, before)
+        return advance_of(workflow, before)
 
     def deliver(self, state: str, version: str, name: str, payload: Any) -> Advance:
-        workflow = self._load(state, version)
-        before = _Snapshot.of(workflow)
+        workflow = self.load(state, version)
+        before = Snapshot.of(workflow)
         try:
             workflow.send_event(BpmnEvent(MessageEventDefinition(name), payload=payload))
         except SpiffWorkflowException:
             raise Conflict(f"the case is not waiting for the message {name!r}") from None
-        with _engine_errors():
+        with engine_errors():
             workflow.do_engine_steps()
-        return _advance(workflow, before)
+        return advance_of(workflow, before)
 
     def fire_timers(self, state: str, version: str) -> Advance:
         """Run whatever timers are due by `pathways.clock` now."""
-        workflow = self._load(state, version)
-        before = _Snapshot.of(workflow)
-        with _engine_errors():
+        workflow = self.load(state, version)
+        before = Snapshot.of(workflow)
+        with engine_errors():
             workflow.refresh_timers()
             workflow.do_engine_steps()
-        return _advance(workflow, before)
+        return advance_of(workflow, before)
 
     def cancel(self, state: str, version: str) -> Advance:
-        workflow = self._load(state, version)
-        before = _Snapshot.of(workflow)
+        workflow = self.load(state, version)
+        before = Snapshot.of(workflow)
         workflow.cancel()
-        return _advance(workflow, before)
+        return advance_of(workflow, before)
 
-    def _load(self, state: str, version: str) -> BpmnWorkflow:
+    def load(self, state: str, version: str) -> BpmnWorkflow:
         workflow = load_state(state, version, self.spec_text, self.bundle)
         # A restored workflow carries SpiffWorkflow's unrestricted engine: replace it first.
-        workflow.script_engine = self._scripts()
+        workflow.script_engine = self.scripts()
         return workflow
 
-    def _scripts(self) -> Any:
+    def scripts(self) -> Any:
         return script_engine(self.budget)
 
 
-class _Snapshot:
+class Snapshot:
     """Which human tasks and timers were waiting before a change."""
 
     def __init__(self, tasks: set[str], timers: set[str]) -> None:
@@ -118,18 +118,18 @@ class _Snapshot:
         self.timers = timers
 
     @classmethod
-    def empty(cls) -> _Snapshot:
+    def empty(cls) -> Snapshot:
         return cls(set(), set())
 
     @classmethod
-    def of(cls, workflow: BpmnWorkflow) -> _Snapshot:
+    def of(cls, workflow: BpmnWorkflow) -> Snapshot:
         return cls(
             {str(t.id) for t in open_human_tasks(workflow)},
             {str(t.id) for t in waiting_timer_tasks(workflow)},
         )
 
 
-def _advance(workflow: BpmnWorkflow, before: _Snapshot) -> Advance:
+def advance_of(workflow: BpmnWorkflow, before: Snapshot) -> Advance:
     open_tasks = tuple(describe(t) for t in open_human_tasks(workflow))
     timers = tuple(
         timer for t in waiting_timer_tasks(workflow) if (timer := describe_timer(t)) is not None
@@ -174,7 +174,7 @@ def _state_of(workflow: BpmnWorkflow, task_id: str) -> int | None:
 
 
 @contextmanager
-def _engine_errors() -> Iterator[None]:
+def engine_errors() -> Iterator[None]:
     """Turn SpiffWorkflow's failures into ours, naming the element and the reason."""
     try:
         yield

@@ -49,6 +49,8 @@ def _make_serializer() -> BpmnWorkflowSerializer:
 
 
 _SERIALIZER = _make_serializer()
+# Converts specs to plain dicts and back; SpiffWorkflow's diff compares specs through it.
+REGISTRY: Any = _SERIALIZER.registry
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
@@ -19,6 +20,13 @@ _MAX_FORM_BYTES = 256 * 1024
 _MAX_ERRORS = 20
 # No remote or file references are ever fetched: a `$ref` must stay inside the form.
 _NO_RETRIEVAL: Registry[Any] = Registry()
+
+
+@dataclass(frozen=True)
+class FormFile:
+    name: str
+    title: str | None
+    ui: str | None
 
 
 class FormCatalog:
@@ -42,6 +50,26 @@ class FormCatalog:
         if not isinstance(loaded, dict):
             raise InvalidData(f"form '{filename}' is not a JSON object")
         return loaded
+
+    def schemas(self) -> list[FormFile]:
+        """The schema files of the folder (`*.schema.json`), by name."""
+        found = []
+        for path in sorted(self.directory.glob("*.schema.json")):
+            if not _SAFE_NAME.match(path.name):
+                continue
+            ui = path.name.removesuffix(".schema.json") + ".uischema.json"
+            try:
+                title = self.load(path.name).get("title")
+            except (NotFound, InvalidData):
+                title = None
+            found.append(
+                FormFile(
+                    name=path.name,
+                    title=title if isinstance(title, str) else None,
+                    ui=ui if (self.directory / ui).is_file() else None,
+                )
+            )
+        return found
 
     def problem(self, filename: str, kind: str) -> str | None:
         """Why this form cannot be used, or None. `kind` is "schema" or "ui"."""

@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from pathways import engine
+from pathways.errors import Problem
+from pathways.processes.dry_run import DryRunView
 from pathways.processes.models import ProcessModel
 from pathways.processes.service import Deployment
+
+
+class ProblemOut(BaseModel):
+    """One problem of a model, on the element that carries it (None: the whole model)."""
+
+    element_id: str | None
+    message: str
+
+    @classmethod
+    def of(cls, problem: Problem) -> ProblemOut:
+        return cls(element_id=problem.element_id, message=problem.message)
 
 
 class ModelOut(BaseModel):
@@ -54,7 +69,7 @@ class DeploymentOut(BaseModel):
     version: int
     state: str
     created: bool
-    problems: list[str]
+    problems: list[ProblemOut]
 
     @classmethod
     def of(cls, deployment: Deployment) -> DeploymentOut:
@@ -63,5 +78,101 @@ class DeploymentOut(BaseModel):
             version=deployment.version,
             state=deployment.state,
             created=deployment.created,
-            problems=[str(p) for p in deployment.problems],
+            problems=[ProblemOut.of(p) for p in deployment.problems],
+        )
+
+
+class ElementOut(BaseModel):
+    id: str
+    name: str | None
+
+
+class ChangedElementOut(ElementOut):
+    settings: list[str]
+
+
+class DiffOut(BaseModel):
+    """Elements added, removed and changed between two versions, for colouring the diagram."""
+
+    model: str
+    old: int
+    new: int
+    added: list[ElementOut]
+    removed: list[ElementOut]
+    changed: list[ChangedElementOut]
+
+    @classmethod
+    def of(cls, key: str, old: int, new: int, diff: engine.ModelDiff) -> DiffOut:
+        return cls(
+            model=key,
+            old=old,
+            new=new,
+            added=[ElementOut(id=e.id, name=e.name) for e in diff.added],
+            removed=[ElementOut(id=e.id, name=e.name) for e in diff.removed],
+            changed=[
+                ChangedElementOut(id=e.id, name=e.name, settings=list(e.settings))
+                for e in diff.changed
+            ],
+        )
+
+
+class AnswerIn(BaseModel):
+    """What the caseworker enters in a step, and how long after it opens (ISO 8601)."""
+
+    data: dict[str, Any] = Field(default_factory=dict)
+    after: str = Field(default="PT0S", max_length=40, description="e.g. P5D")
+
+
+class DryRunIn(BaseModel):
+    data: dict[str, Any] = Field(default_factory=dict, description="the start data of the case")
+    answers: dict[str, AnswerIn] = Field(
+        default_factory=dict, max_length=200, description="by element id of the user task"
+    )
+    start: AwareDatetime | None = Field(default=None, description="simulated start; now if unset")
+
+
+class PassedOut(BaseModel):
+    element_id: str
+    name: str | None
+    at: datetime
+
+
+class StepOut(BaseModel):
+    element_id: str
+    name: str
+    lane: str | None
+    ready_at: datetime
+    due_at: datetime | None
+    completed_at: datetime | None
+
+
+class TimerOut(BaseModel):
+    element_id: str
+    name: str | None
+    attached_to: str | None
+    interrupting: bool
+    started_at: datetime
+    due_at: datetime
+    outcome: str
+    ended_at: datetime | None
+
+
+class DryRunOut(BaseModel):
+    """The path the sample case took, its human steps, and when each timer fell due."""
+
+    finished: bool
+    stopped: str | None
+    path: list[PassedOut]
+    steps: list[StepOut]
+    timers: list[TimerOut]
+
+    @classmethod
+    def of(cls, view: DryRunView) -> DryRunOut:
+        run = view.run
+        return cls(
+            finished=run.finished,
+            stopped=run.stopped,
+            path=[PassedOut(element_id=p.element_id, name=p.name, at=p.at) for p in run.path],
+            steps=[StepOut(**vars(step)) for step in view.steps],
+            timers=[TimerOut(**vars(timer)) for timer in run.timers],
         )

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from pathways import clock, engine
 from pathways.audit import service as audit
-from pathways.errors import InvalidModel, NotFound, Problem
+from pathways.errors import Conflict, InvalidModel, NotFound, PreconditionFailed, Problem
 from pathways.forms.service import FormCatalog
 from pathways.people import permissions
 from pathways.people.actors import Actor
@@ -55,14 +55,18 @@ def deploy(
     settings: Settings,
     draft: bool = False,
     key: str | None = None,
+    if_match: str | None = None,
 ) -> list[Deployment]:
     """Store each process of the file as a new version; deploy it unless `draft`.
 
     A file whose processes have lint problems is refused whole unless kept as a draft.
     With `key`, the file must hold that process (a route names the model it saves).
+    With `if_match`, the model's latest version must still be the one the caller edited.
     Deploying what the latest version already holds changes nothing.
     """
     permissions.require_designer(actor)
+    if key is not None:
+        _require_latest(session, key, if_match)
     built = validate(session, data=data, settings=settings)
     if key is not None and key not in {process.key for process in built}:
         found = ", ".join(process.key for process in built) or "none"
@@ -114,6 +118,105 @@ def _store(
         details={"model": built.key, "version": version.number, "sha256": digest},
     )
     return Deployment(built.key, version.number, state, True, built.problems)
+
+
+def etag(version: ProcessVersion) -> str:
+    """The HTTP entity tag of a version's XML, and what `If-Match` must name to save over it."""
+    return f'"{version.sha256}"'
+
+
+def _require_latest(session: Session, key: str, if_match: str | None) -> None:
+    """Lock the model and check the caller edited its latest version (optimistic locking).
+
+    The lock makes two saves of the same model wait for each other, so the second one
+    sees the first one's version and is refused instead of both landing.
+    """
+    model = session.scalar(select(ProcessModel).where(ProcessModel.key == key).with_for_update())
+    if if_match is None:
+        return
+    latest = _latest(session, model.id) if model is not None else None
+    presented = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
+    if latest is not None and ("*" in presented or etag(latest) in presented):
+        return
+    current = f"version {latest.number}" if latest is not None else "no version yet"
+    raise PreconditionFailed(
+        f"pathway '{key[:128]}' was saved by someone else meanwhile (it now has {current});"
+        " reload it and apply your changes again"
+    )
+
+
+def latest_version(session: Session, key: str) -> ProcessVersion:
+    version = _latest(session, get_model(session, key).id)
+    if version is None:
+        raise NotFound(f"pathway '{key[:128]}' has no version")
+    return version
+
+
+def problems_of(session: Session, *, version: ProcessVersion, settings: Settings) -> list[Problem]:
+    """What validation and lint say about a stored version now (forms may have changed)."""
+    try:
+        built = validate(session, data=version.bpmn_xml.encode("utf-8"), settings=settings)
+    except InvalidModel as error:
+        return error.problems
+    return [p for process in built if process.key == version.model.key for p in process.problems]
+
+
+def deploy_version(
+    session: Session, *, key: str, number: int, actor: Actor, settings: Settings
+) -> ProcessVersion:
+    """Deploy a stored version: a draft once it has no problems, or a retired one again.
+
+    A draft is built afresh, so it runs with the forms as they are now; a retired
+    version comes back exactly as it was, because cases may still run on it.
+    """
+    permissions.require_designer(actor)
+    version = get_version(session, key, number)
+    if version.state == VersionState.DEPLOYED:
+        return version
+    if version.state == VersionState.DRAFT:
+        _rebuild(session, version, settings)
+    version.state = VersionState.DEPLOYED
+    version.deployed_at, version.retired_at = clock.now(), None
+    session.flush()
+    audit.record(
+        session,
+        actor=actor.login,
+        action="model.deployed",
+        details={"model": key, "version": number, "sha256": version.sha256},
+    )
+    return version
+
+
+def _rebuild(session: Session, version: ProcessVersion, settings: Settings) -> None:
+    data = version.bpmn_xml.encode("utf-8")
+    built = next(
+        p for p in validate(session, data=data, settings=settings) if p.key == version.model.key
+    )
+    if built.problems:
+        raise InvalidModel(list(built.problems))
+    catalog = FormCatalog(settings.forms_dir)
+    forms = {name: catalog.load(name) for name in built.forms}
+    version.spec, version.forms, version.kinds = built.spec, forms, list(built.kinds)
+    version.sha256 = _digest(data, built.spec, forms)
+
+
+def retire_version(session: Session, *, key: str, number: int, actor: Actor) -> ProcessVersion:
+    """No new case starts on a retired version; the cases running on it go on."""
+    permissions.require_designer(actor)
+    version = get_version(session, key, number)
+    if version.state == VersionState.RETIRED:
+        return version
+    if version.state != VersionState.DEPLOYED:
+        raise Conflict(f"version {number} is a draft: only deployed versions are retired")
+    version.state, version.retired_at = VersionState.RETIRED, clock.now()
+    session.flush()
+    audit.record(
+        session,
+        actor=actor.login,
+        action="model.retired",
+        details={"model": key, "version": number},
+    )
+    return version
 
 
 def _digest(data: bytes, spec: str, forms: Mapping[str, object]) -> str:

@@ -139,3 +139,37 @@ def _organisations(session: Session, team: dict[str, str]) -> dict[str, Organisa
     found = session.scalars(select(Organisation).where(Organisation.code.in_(team.values())))
     by_code = {o.code: o for o in found}
     return {kind: by_code[code] for kind, code in team.items() if code in by_code}
+
+
+def refresh_open_tasks(
+    session: Session, *, instance_id: int, team: dict[str, str], advance: engine.Advance
+) -> None:
+    """Bring rows of tasks that stayed open up to date with their (new) element.
+
+    After a case moves to another version, a task that stays open keeps its row and its
+    due time, but takes the new version's name, form, documentation and lane.
+    """
+    kept = {t.spiff_id: t for t in advance.open_tasks if t not in advance.opened}
+    if not kept:
+        return
+    rows = session.scalars(
+        select(Task).where(
+            Task.instance_id == instance_id,
+            Task.spiff_task_id.in_(kept),
+            Task.state == TaskState.OPEN,
+        )
+    )
+    organisations = _organisations(session, team)
+    for row in rows:
+        task = kept[row.spiff_task_id]
+        row.bpmn_id, row.name, row.documentation = task.bpmn_id, task.name, task.documentation
+        row.form, row.ui_form = task.form, task.ui_form
+        if task.lane != row.lane:
+            kind = kind_for_lane(task.lane)
+            organisation = organisations.get(kind.value) if kind else None
+            if organisation is None:
+                raise InvalidData(
+                    f"step '{task.name}' moves to lane '{task.lane}', which no organisation"
+                    " of the case team serves"
+                )
+            row.lane, row.organisation = task.lane, organisation

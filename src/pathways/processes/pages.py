@@ -1,0 +1,48 @@
+"""Pages of the process designer: the list of pathways and the modeler of one.
+
+The modeler page carries no model data: its script fetches the XML and everything
+else from the JSON API, which checks permissions on every call.
+"""
+
+from __future__ import annotations
+
+import json
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from pathways.organisation_kinds import ENGLISH_NAMES
+from pathways.people import permissions
+from pathways.processes import service as processes
+from pathways.web.caller import PageCallDep
+from pathways.web.templating import SECURITY_HEADERS, STATIC_DIR, render
+
+router = APIRouter(include_in_schema=False)
+BUNDLE = STATIC_DIR / "build" / "modeler.js"
+KINDS = json.dumps([{"code": kind.value, "name": name} for kind, name in ENGLISH_NAMES.items()])
+# bpmn-js positions its SVG with style attributes; scripts stay strictly same-origin.
+MODELER_CSP = SECURITY_HEADERS["Content-Security-Policy"].replace(
+    "default-src 'self';", "default-src 'self'; style-src 'self' 'unsafe-inline';"
+)
+
+
+@router.get("/models")
+def models_page(request: Request, call: PageCallDep) -> Response:
+    with call.begin() as tx:
+        permissions.require_designer(tx.actor)
+        models = [
+            {"key": m.key, "name": m.name, "versions": count, "deployed": deployed}
+            for m, count, deployed in processes.list_models(tx.session)
+        ]
+        return render(request, "models.html", {**call.layout(tx), "models": models})
+
+
+@router.get("/models/{key}")
+def modeler_page(key: str, request: Request, call: PageCallDep) -> Response:
+    with call.begin() as tx:
+        permissions.require_designer(tx.actor)
+        name = processes.get_model(tx.session, key).name
+        context = {**call.layout(tx), "key": key, "name": name, "kinds": KINDS}
+        page = render(request, "modeler.html", {**context, "built": BUNDLE.is_file()})
+    page.headers["Content-Security-Policy"] = MODELER_CSP
+    return page

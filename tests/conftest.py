@@ -116,3 +116,14 @@ def session(db: Database) -> Iterator[Session]:
     """A session inside one transaction, for tests of a single service call."""
     with db.tx() as s:
         yield s
+
+
+@pytest.fixture(scope="session")
+def playwright_driver() -> Iterator[object]:
+    """One Playwright driver for the whole run: its sync API keeps an event loop on this
+    thread, so two drivers started one after the other would collide."""
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    with sync_api.sync_playwright() as driver:
+        yield driver

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from pathways.web.pages import STATIC
+from pathways.web.templating import STATIC_DIR as STATIC
 from tests import factories
 from tests.api.conftest import PASSWORD, Api, seed
 from tests.api.live import LiveServer
@@ -30,17 +30,12 @@ ARGS = [
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
+def browser(playwright_driver: Any) -> Iterator[Any]:
     if not (STATIC / "build" / "modeler.js").is_file():
         pytest.skip("the modeler assets are not built (make assets)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield launched
-        launched.close()
+    launched = playwright_driver.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    yield launched
+    launched.close()
 
 
 @pytest.fixture

@@ -193,7 +193,9 @@ def test_the_modeler_needs_a_login_and_a_designer(page, live):
     page.goto(live.url + "/models/intake")
     assert "/login" in page.url
     log_in(page, live, login="anna", path="/models/intake")
-    expect(page.locator("body")).to_contain_text("only process designers")
+    refused = page.goto(live.url + "/models/intake")
+    assert refused is not None and refused.status == 403
+    expect(page.locator("#modeler")).to_have_count(0)
 
 
 def test_a_lane_names_its_organisation_kind_from_the_list(page, live):

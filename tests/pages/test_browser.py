@@ -38,34 +38,34 @@ expect = playwright_api.expect
 
 
 @pytest.fixture
-def chromium(tmp_path) -> Iterator[object]:
+def chromium(tmp_path, playwright_driver) -> Iterator[object]:
     """Opens a fresh browser profile per person; closes them all at the end."""
     console_errors: list[str] = []
-    with playwright_api.sync_playwright() as driver:
-        contexts = []
+    driver = playwright_driver  # one driver for the whole run (see tests/conftest.py)
+    contexts = []
 
-        def open_as(login: str, *, phone: bool = False):
-            context = driver.chromium.launch_persistent_context(
-                user_data_dir=tmp_path / f"profile-{login}-{len(contexts)}",
-                executable_path=str(CHROMIUM),
-                args=ARGS,
-                headless=True,
-                locale="en-GB",
-                viewport={"width": 390, "height": 844} if phone else {"width": 1280, "height": 900},
-            )
-            context.set_default_timeout(15_000)
-            contexts.append(context)
-            page = context.pages[0] if context.pages else context.new_page()
-            # A blocked inline script or style (CSP) or a failed asset shows up here.
-            page.on(
-                "console",
-                lambda m: m.type == "error" and console_errors.append(f"{m.text} {m.location}"),
-            )
-            return page
+    def open_as(login: str, *, phone: bool = False):
+        context = driver.chromium.launch_persistent_context(
+            user_data_dir=tmp_path / f"profile-{login}-{len(contexts)}",
+            executable_path=str(CHROMIUM),
+            args=ARGS,
+            headless=True,
+            locale="en-GB",
+            viewport={"width": 390, "height": 844} if phone else {"width": 1280, "height": 900},
+        )
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        page = context.pages[0] if context.pages else context.new_page()
+        # A blocked inline script or style (CSP) or a failed asset shows up here.
+        page.on(
+            "console",
+            lambda m: m.type == "error" and console_errors.append(f"{m.text} {m.location}"),
+        )
+        return page
 
-        yield open_as
-        for context in contexts:
-            context.close()
+    yield open_as
+    for context in contexts:
+        context.close()
     # A form sent back with its errors answers 422, a refused page 403, both on purpose;
     # nothing else may fail.
     expected = ("status of 422", "status of 403")

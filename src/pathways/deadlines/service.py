@@ -14,7 +14,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from pathways import clock, engine
 from pathways.calendar import WorkingCalendar, finnish_calendar
-from pathways.db.base import UTCDateTime
+from pathways.db.base import UTCDateTime, table_of
 from pathways.deadlines.models import Timer, TimerState
 
 
@@ -96,12 +96,13 @@ def _finish(
     session: Session, instance_id: int, spiff_ids: Collection[str], **values: object
 ) -> None:
     if spiff_ids:
+        timers = table_of(Timer)
         session.execute(
-            update(Timer)
+            update(timers)
             .where(
-                Timer.instance_id == instance_id,
-                Timer.spiff_task_id.in_(spiff_ids),
-                Timer.state == TimerState.WAITING,
+                timers.c.instance_id == instance_id,
+                timers.c.spiff_task_id.in_(spiff_ids),
+                timers.c.state == TimerState.WAITING,
             )
             .values(values)
         )

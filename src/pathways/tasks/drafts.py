@@ -8,6 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from pathways import clock, engine
+from pathways.db.base import table_of
 from pathways.errors import Conflict
 from pathways.people import permissions
 from pathways.people.actors import Actor
@@ -42,4 +43,5 @@ def find(session: Session, *, task_id: int, actor: Actor) -> TaskDraft | None:
 
 def discard_all(session: Session, *, task_id: int) -> None:
     """A completed task needs no drafts, whoever saved them."""
-    session.execute(delete(TaskDraft).where(TaskDraft.task_id == task_id))
+    drafts = table_of(TaskDraft)
+    session.execute(delete(drafts).where(drafts.c.task_id == task_id))

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date, datetime
-from typing import cast
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from pathways import clock, engine
+from pathways.db.base import table_of
 from pathways.deadlines.calendars import calendar_for
 from pathways.deadlines.service import due_at
 from pathways.errors import InvalidData
@@ -66,7 +66,7 @@ def _close(
     values: dict[str, object] = {"state": state, "completed_at": now}
     if state == TaskState.COMPLETED:
         values["completed_by_id"] = completed_by_id
-    task_table = cast(Table, Task.__table__)
+    task_table = table_of(Task)
     table = task_table.c
     # A Core statement: the ORM's bulk update would re-evaluate its criteria against every
     # object in the session, which costs more than the update itself.

@@ -169,7 +169,10 @@ class LocalCluster:
         return self
 
     def __exit__(
-        self, _type: type[BaseException] | None, _exc: BaseException | None, _tb: TracebackType | None
+        self,
+        _type: type[BaseException] | None,
+        _exc: BaseException | None,
+        _tb: TracebackType | None,
     ) -> None:
         self.kill_all()
 
@@ -187,10 +190,11 @@ def main() -> None:
         if not args.no_worker and worker_available():
             cluster.worker()
         elif not args.no_worker:
-            print("no `pathways worker` in this installation: timers will not fire", file=sys.stderr)  # noqa: T201
+            sys.stderr.write("no `pathways worker` in this installation: timers will not fire\n")
         for replica in replicas:
-            print(f"{replica.name}: {replica.url} (pid {replica.pid})")  # noqa: T201
-        print(f"logs in {folder}; Ctrl-C stops everything")  # noqa: T201
+            sys.stdout.write(f"{replica.name}: {replica.url} (pid {replica.pid})\n")
+        sys.stdout.write(f"logs in {folder}; Ctrl-C stops everything\n")
+        sys.stdout.flush()
         try:
             while all(member.alive() for member in cluster.members):
                 time.sleep(1)

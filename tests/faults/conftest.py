@@ -3,24 +3,27 @@ kill them, or the database, at awkward moments. Data is seeded through the real 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from tests import bulk, factories
+from tests.conftest import PG_URL, ROOT, TESTS, Database, _truncate
 
 from pathways import clock
 from pathways.audit.models import AuditEvent
 from pathways.db import migrate
 from pathways.db.session import make_engine
+from pathways.deadlines.models import Timer, TimerState
 from pathways.local_cluster import LocalCluster, worker_available
 from pathways.people import tokens
 from pathways.settings import Settings
 from pathways.tasks.models import Task, TaskState
-from tests import factories
-from tests.conftest import PG_URL, ROOT, TESTS, Database, _truncate
 
 POSTGRES = [
     pytest.mark.postgres,
@@ -56,26 +59,78 @@ def faults_db() -> Iterator[Database]:
         yield database
 
 
-def seed(
-    db: Database, cases: int, *, model: str = "handoff", at: datetime | None = None
-) -> tuple[str, list[int]]:
-    """The demo team, `model` deployed, and `cases` cases started (at `at` if given);
-    returns a token of Barsby's caseworker anna and the ids of the cases' open tasks."""
+@dataclass
+class Seeded:
+    token: str  # anna's, a caseworker of Barsby
+    tasks: list[int]  # the open first steps of the cases started now
+    timed: list[int]  # the cases started at `timed_at`, whose deadline timers fall due first
+
+
+def seed(db: Database, cases: int, *, timed: int = 0, timed_at: datetime | None = None) -> Seeded:
+    """The demo team, the hand-off model (a 3-day deadline on its first step) deployed,
+    `cases` cases started now and `timed` more started at `timed_at`."""
     settings = settings_for(db.url)
     with db.tx() as s:
         factories.team(s)
-        factories.deploy(s, settings, model)
+        factories.deploy(s, settings, "handoff")
         token = tokens.issue(s, login="anna")
-    with clock.frozen(at) if at else nullcontext():
-        for first in range(0, cases, 200):
-            with db.tx() as s:
-                for n in range(first, min(cases, first + 200)):
-                    factories.start(s, settings, model, reference=f"F-{n}")
+    fresh = _start(db, settings, cases, "F")
+    with clock.frozen(timed_at) if timed_at else nullcontext():
+        early = _start(db, settings, timed, "T")
     with db.tx() as s:
-        ids = list(
-            s.scalars(select(Task.id).where(Task.state == TaskState.OPEN).order_by(Task.id))
+        ids = s.scalars(
+            select(Task.id)
+            .where(Task.instance_id.in_(fresh), Task.state == TaskState.OPEN)
+            .order_by(Task.id)
         )
-    return token, ids
+        return Seeded(token, list(ids), early)
+
+
+def _start(db: Database, settings: Settings, count: int, prefix: str) -> list[int]:
+    """One case through the services, the rest copied from it in bulk."""
+    if count == 0:
+        return []
+    with db.tx() as s:
+        first = factories.start(s, settings, "handoff", reference=f"{prefix}-first").id
+    return [first, *bulk.clone(db.engine, templates=[first], count=count - 1, prefix=prefix)]
+
+
+def wait_until(condition: Callable[[], bool], *, within: float, pause: float = 0.2) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(pause)
+    return condition()
+
+
+def fired_once(db: Database, case_ids: list[int]) -> bool:
+    """Every case's deadline fired exactly once: one fired timer row, one audit record and
+    one escalation task per case."""
+    with db.tx() as s:
+        fired = s.execute(
+            select(Timer.instance_id, func.count())
+            .where(Timer.instance_id.in_(case_ids), Timer.state == TimerState.FIRED)
+            .group_by(Timer.instance_id)
+        ).all()
+        escalations = s.execute(
+            select(Task.instance_id, func.count())
+            .where(Task.instance_id.in_(case_ids), Task.bpmn_id == "escalate")
+            .group_by(Task.instance_id)
+        ).all()
+        audited = s.execute(
+            select(AuditEvent.instance_id, func.count())
+            .where(AuditEvent.instance_id.in_(case_ids), AuditEvent.action == "timer.fired")
+            .group_by(AuditEvent.instance_id)
+        ).all()
+    once = dict.fromkeys(case_ids, 1)
+    return dict(fired) == once and dict(escalations) == once and dict(audited) == once
+
+
+def timers_fired(db: Database) -> int:
+    with db.tx() as s:
+        query = select(func.count()).select_from(Timer).where(Timer.state == TimerState.FIRED)
+        return int(s.scalar(query) or 0)
 
 
 def count_audit(db: Database, action: str, **where: int) -> int:

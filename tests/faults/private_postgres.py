@@ -6,6 +6,7 @@ PostgreSQL refuses to run as root, so under root the server runs as the `postgre
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pwd
 import shutil
@@ -92,10 +93,11 @@ class PrivatePostgres:
         return self
 
     def __exit__(
-        self, _type: type[BaseException] | None, _exc: BaseException | None, _tb: TracebackType | None
+        self,
+        _type: type[BaseException] | None,
+        _exc: BaseException | None,
+        _tb: TracebackType | None,
     ) -> None:
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):  # already stopped
             self._ctl("stop", "-m", "immediate")
-        except subprocess.CalledProcessError:
-            pass  # already stopped
         shutil.rmtree(self.folder, ignore_errors=True)

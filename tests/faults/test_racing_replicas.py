@@ -7,9 +7,9 @@ import threading
 
 import httpx
 from sqlalchemy import func, select
+from tests.faults.conftest import FORM_DATA, POSTGRES, count_audit, seed
 
 from pathways.tasks.models import Task, TaskState
-from tests.faults.conftest import FORM_DATA, POSTGRES, count_audit, seed
 
 pytestmark = POSTGRES
 ROUNDS = 100
@@ -36,7 +36,8 @@ def race(clients, task_id):
 def test_of_two_simultaneous_completions_on_two_replicas_one_wins_and_one_gets_409(
     faults_db, cluster
 ):
-    token, task_ids = seed(faults_db, ROUNDS)
+    seeded = seed(faults_db, ROUNDS)
+    token, task_ids = seeded.token, seeded.tasks
     replicas = [cluster.replica("replica-1"), cluster.replica("replica-2")]
     headers = {"Authorization": f"Bearer {token}"}
     clients = [httpx.Client(base_url=r.url, headers=headers, timeout=30) for r in replicas]

@@ -7,11 +7,11 @@ from __future__ import annotations
 import httpx
 import pytest
 from sqlalchemy import func, select
+from tests.faults.conftest import FORM_DATA, POSTGRES, count_audit, seed
 
 from pathways.cases.models import ProcessInstance
 from pathways.idempotency.models import IdempotentRequest
 from pathways.tasks.models import Task, TaskState
-from tests.faults.conftest import FORM_DATA, POSTGRES, count_audit, seed
 
 pytestmark = POSTGRES
 
@@ -33,7 +33,8 @@ def state_of(db, task_id):
 def test_a_completion_cut_by_sigkill_happens_once_and_every_retry_gets_one_answer(
     faults_db, cluster, point
 ):
-    token, (task_id, *_) = seed(faults_db, 1)
+    seeded = seed(faults_db, 1)
+    token, task_id = seeded.token, seeded.tasks[0]
     doomed = cluster.replica("doomed", PATHWAYS_FAULT__KILL_AT=point)
     survivor = cluster.replica("survivor")
     _, case_id, revision, _, _ = state_of(faults_db, task_id)

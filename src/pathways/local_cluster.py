@@ -27,6 +27,8 @@ from types import TracebackType
 from urllib.error import URLError
 from urllib.request import urlopen
 
+from sqlalchemy import create_engine, make_url, text
+
 _HEALTHY_WITHIN = 30.0
 _STOPPED_WITHIN = 10.0
 
@@ -177,12 +179,31 @@ class LocalCluster:
         self.kill_all()
 
 
+def create_database(url: str) -> None:
+    """Create the PostgreSQL database the URL names, if it does not exist yet."""
+    target = make_url(url)
+    if not target.drivername.startswith("postgresql"):
+        return
+    server = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        exists = connection.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database}
+        )
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{target.database}"'))
+    server.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Two replicas and a worker on one database.")
     parser.add_argument("--ports", type=int, nargs="+", default=[8001, 8002])
     parser.add_argument("--no-worker", action="store_true", help="replicas only")
+    parser.add_argument("--create-database", action="store_true", help="create it and stop")
     args = parser.parse_args()
     url = os.environ.get("PATHWAYS_DATABASE_URL", "sqlite:///pathways.db")
+    if args.create_database:
+        create_database(url)
+        return
     folder = Path(os.environ.get("PATHWAYS_DATA_DIR") or tempfile.mkdtemp(prefix="pathways-"))
     folder.mkdir(parents=True, exist_ok=True)
     with LocalCluster(url, folder) as cluster:

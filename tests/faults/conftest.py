@@ -32,6 +32,9 @@ POSTGRES = [
 NEEDS_WORKER = pytest.mark.skipif(
     not worker_available(), reason="`pathways worker` (the timer poller) is not a command yet"
 )
+# Short leases and ticks so tests need not wait out production's (settings a worker
+# without them ignores).
+QUICK_WORKER = {"PATHWAYS_DEADLINES__LEASE_SECONDS": "3", "PATHWAYS_DEADLINES__POLL_SECONDS": "1"}
 FORM_DATA = {"summary": "Explained the services", "jobseeker": True}
 
 

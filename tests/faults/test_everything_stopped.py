@@ -11,6 +11,7 @@ from tests.faults import private_postgres
 from tests.faults.conftest import (
     NEEDS_WORKER,
     POSTGRES,
+    QUICK_WORKER,
     fired_once,
     fresh_database,
     seed,
@@ -33,12 +34,12 @@ DUE_IN = 10.0  # seconds from the end of seeding until the deadlines pass
 def test_deadlines_that_passed_while_everything_was_down_all_fire_once_on_restart(cluster):
     with PrivatePostgres() as server, fresh_database(server.url) as db:
         cluster.database_url = server.url
+        cluster.replica("replica-1")
+        cluster.replica("replica-2")
+        cluster.worker(**QUICK_WORKER)
         # A 3-day deadline on cases started 3 days ago less a few seconds falls due shortly.
         due = clock.now() + timedelta(seconds=DUE_IN)
         seeded = seed(db, 0, timed=DEADLINES, timed_at=due - timedelta(days=3))
-        cluster.replica("replica-1")
-        cluster.replica("replica-2")
-        cluster.worker()
         assert timers_fired(db) == 0, "seeding took longer than the deadlines' lead"
 
         cluster.stop_all()
@@ -49,6 +50,6 @@ def test_deadlines_that_passed_while_everything_was_down_all_fire_once_on_restar
 
         cluster.replica("replica-1")
         cluster.replica("replica-2")
-        cluster.worker()
+        cluster.worker(**QUICK_WORKER)
         assert wait_until(lambda: timers_fired(db) >= DEADLINES, within=90, pause=1)
         assert fired_once(db, seeded.timed)

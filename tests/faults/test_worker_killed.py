@@ -6,15 +6,21 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import func, select
-from tests.faults.conftest import NEEDS_WORKER, POSTGRES, fired_once, seed, timers_fired, wait_until
+from tests.faults.conftest import (
+    NEEDS_WORKER,
+    POSTGRES,
+    QUICK_WORKER,
+    fired_once,
+    seed,
+    timers_fired,
+    wait_until,
+)
 
 from pathways import clock
 from pathways.deadlines.models import Timer
 
 pytestmark = [*POSTGRES, NEEDS_WORKER]
-TIMED = 300
-# Short leases so the test need not wait out production's; ignored if the worker has none.
-SHORT_LEASES = {"PATHWAYS_DEADLINES__LEASE_SECONDS": "3"}
+TIMED = 500
 
 
 def leases_held(db) -> int:
@@ -25,11 +31,11 @@ def leases_held(db) -> int:
 
 def test_timers_leased_by_a_killed_worker_fire_once_through_another(faults_db, cluster):
     seeded = seed(faults_db, 0, timed=TIMED, timed_at=clock.now() - timedelta(days=3, minutes=1))
-    first = cluster.worker("worker-1", **SHORT_LEASES)
+    first = cluster.worker("worker-1", **QUICK_WORKER)
     assert wait_until(lambda: leases_held(faults_db) > 0 or timers_fired(faults_db) > 0, within=30)
     first.kill()
     assert timers_fired(faults_db) < TIMED, "the first worker finished before it could be killed"
 
-    cluster.worker("worker-2", **SHORT_LEASES)
+    cluster.worker("worker-2", **QUICK_WORKER)
     assert wait_until(lambda: timers_fired(faults_db) >= TIMED, within=60)
     assert fired_once(faults_db, seeded.timed)

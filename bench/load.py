@@ -55,7 +55,7 @@ from pathways.tasks.models import Task, TaskState  # noqa: E402
 
 FORM = {"summary": "Explained the services", "jobseeker": True}
 SPREAD = timedelta(days=60)
-ROUNDS = 200
+ROUNDS = 200  # runs of each query; --rounds changes it
 Row = tuple[str, ...]
 
 
@@ -110,7 +110,7 @@ def percentiles(samples: list[float]) -> tuple[float, float, float]:
     return at(0.5), at(0.95), at(0.99)
 
 
-def timed(engine: Engine, work: Callable[[Session], object], rounds: int = ROUNDS) -> list[float]:
+def timed(engine: Engine, work: Callable[[Session], object], rounds: int) -> list[float]:
     for _ in range(5):
         with transaction(engine) as s:
             work(s)
@@ -154,10 +154,12 @@ def grow(engine: Engine, shapes: list[int], have: int, size: int) -> None:
     bulk.clone(
         engine, templates=shapes, count=size - have, prefix=f"L{size}", spread=SPREAD, seed=size
     )
+    with engine.begin() as connection:  # fresh statistics, as autovacuum keeps them in service
+        connection.exec_driver_sql("ANALYZE")
     print(f"  generated {size - have:,} cases in {time.perf_counter() - started:.0f} s", flush=True)
 
 
-def query_rows(name: str, url: str, sizes: list[int]) -> list[Row]:
+def query_rows(name: str, url: str, sizes: list[int], rounds: int) -> list[Row]:
     engine = make_engine(url)
     shapes = templates(engine, url)
     rows, have = [], len(shapes)
@@ -165,7 +167,7 @@ def query_rows(name: str, url: str, sizes: list[int]) -> list[Row]:
         grow(engine, shapes, have, size)
         have = size
         for label, work in queries(engine).items():
-            p50, p95, p99 = percentiles(timed(engine, work))
+            p50, p95, p99 = percentiles(timed(engine, work, rounds))
             rows.append((name, f"{size:,}", label, f"{p50:.1f}", f"{p95:.1f}", f"{p99:.1f}"))
             print("  " + "  ".join(rows[-1]), flush=True)
     engine.dispose()
@@ -275,6 +277,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20, help="length of each mixed run")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--skip-mixed", action="store_true")
+    parser.add_argument("--rounds", type=int, default=ROUNDS, help="runs of each query")
     args = parser.parse_args()
     pg_url = os.environ.get("PATHWAYS_TEST_DATABASE_URL")
 
@@ -285,15 +288,16 @@ def main() -> None:
         if "sqlite" in args.backends:
             url = f"sqlite:///{folder}/load.db"
             migrate.upgrade(url)
-            rows += query_rows("SQLite", url, sorted(args.sizes))
+            rows += query_rows("SQLite", url, sorted(args.sizes), args.rounds)
     if "postgresql" in args.backends and pg_url:
-        rows += query_rows("PostgreSQL", fresh_postgres(pg_url), sorted(args.sizes))
+        rows += query_rows("PostgreSQL", fresh_postgres(pg_url), sorted(args.sizes), args.rounds)
         if not args.skip_mixed:
             mixed = mixed_rows(pg_url, args.seconds, args.clients, raw)
+        fresh_postgres(pg_url)  # leave the database empty for the tests that share it
     elif "postgresql" in args.backends:
         print("(PostgreSQL skipped: set PATHWAYS_TEST_DATABASE_URL to an empty database)")
 
-    print("\nQueries (ms; 200 runs each, one transaction per run)")
+    print(f"\nQueries (ms; {args.rounds} runs each, one transaction per run)")
     table(("database", "cases", "query", "p50", "p95", "p99"), rows)
     if mixed:
         print(f"\nMixed load on PostgreSQL, {args.clients} clients, {args.seconds:.0f} s each")

@@ -17,7 +17,7 @@ from pathways.people import tokens
 
 pytestmark = POSTGRES
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
-EXAMPLES = 8
+EXAMPLES = 6
 SELF_LOCKING = {"PATCH /api/users/{login}", "DELETE /api/session"}
 
 

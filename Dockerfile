@@ -4,7 +4,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /srv/pathways
 COPY pyproject.toml README.md ./
 COPY src ./src
-RUN pip install --no-cache-dir . && useradd --system --home /srv/pathways pathways
+RUN pip install --no-cache-dir . && useradd --system --home /srv/pathways pathways \
+    && mkdir -p var && chown pathways var
 COPY bpmn ./bpmn
 COPY forms ./forms
 USER pathways

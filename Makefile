@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: run test setup assets messages lint typecheck pytest bench clean bpmnlint
+.PHONY: run cluster test setup assets messages lint typecheck pytest bench bench-load clean bpmnlint
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,18 @@ run: setup assets
 	@echo
 	$(BIN)/pathways serve --port $(PORT)
 
+# The production topology (docker-compose.yml) as local processes: two replicas on ports
+# 8001 and 8002 and one timer worker, on the local PostgreSQL, with the demo loaded.
+CLUSTER_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/pathways_cluster
+cluster: export PATHWAYS_DEMO = 1
+cluster: export PATHWAYS_DATABASE_URL = $(CLUSTER_DATABASE_URL)
+cluster: setup
+	$(BIN)/python -m pathways.local_cluster --create-database
+	$(BIN)/pathways db upgrade
+	$(BIN)/pathways demo
+	$(BIN)/pathways models deploy bpmn/*.bpmn
+	$(BIN)/python -m pathways.local_cluster --ports 8001 8002
+
 lint: setup
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
@@ -73,6 +85,10 @@ test: lint typecheck bpmnlint pytest
 
 bench: setup
 	$(BIN)/python bench/engine_overhead.py
+
+# Task-list and dashboard queries at 100,000 cases, and mixed load on one and two replicas.
+bench-load: setup
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache node_modules src/pathways/web/static/build

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, time, timedelta
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -71,6 +72,15 @@ class WebSettings(BaseModel):
     login_window_minutes: int = Field(default=15, gt=0)
 
 
+class FaultSettings(BaseModel):
+    """Crash points for the fault tests (`pathways.edge.faults`); never set in production."""
+
+    kill_at: Literal["before_commit", "after_commit"] | None = Field(
+        default=None, description="SIGKILL this process at that point of a task completion"
+    )
+    testing: bool = Field(default=False, description="allow `kill_at` outside demo mode")
+
+
 # Values that look like someone forgot to set a real secret.
 _PLACEHOLDERS = {"", "changeme", "change-me", "secret", "password", "demo", "pathways", "xxx"}
 
@@ -114,6 +124,7 @@ class Settings(BaseSettings):
     sandbox: SandboxSettings = SandboxSettings()
     deadlines: DeadlineSettings = DeadlineSettings()
     web: WebSettings = WebSettings()
+    fault: FaultSettings = FaultSettings()
     secret_key: SecretStr | None = Field(
         default=None,
         description="signs CSRF tokens; when unset, one is generated and kept in data_dir",
@@ -131,6 +142,15 @@ class Settings(BaseSettings):
 
     smtp: SmtpSettings = SmtpSettings()
     dashboards: DashboardSettings = DashboardSettings()
+
+    @model_validator(mode="after")
+    def _refuse_crash_points_in_production(self) -> Settings:
+        if self.fault.kill_at is not None and not (self.demo or self.fault.testing):
+            raise ValueError(
+                "PATHWAYS_FAULT__KILL_AT makes the process kill itself; it is for fault tests"
+                " only and needs PATHWAYS_FAULT__TESTING=true (or PATHWAYS_DEMO)"
+            )
+        return self
 
 
 @lru_cache(maxsize=1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from pathways.errors import InvalidData
@@ -30,5 +31,8 @@ def _walk(value: Any, path: str, depth: int) -> None:
     elif isinstance(value, list):
         for index, item in enumerate(value):
             _walk(item, f"{path}[{index}]", depth + 1)
+    elif isinstance(value, float) and not math.isfinite(value):
+        # Python's JSON reader accepts NaN and Infinity; JSON (and PostgreSQL) do not.
+        raise InvalidData(f"{path} is not a finite number")
     elif value is not None and not isinstance(value, str | int | float | bool):
         raise InvalidData(f"{path} holds a {type(value).__name__}, which is not JSON data")

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Header, Query
 
 from pathways.cases import service as cases
 from pathways.edge.caller import CallDep, Tx
+from pathways.edge.faults import crash_point
 from pathways.edge.idempotent import run_once
 from pathways.edge.params import RowId, RowIdQuery
 from pathways.tasks import service as tasks
@@ -98,16 +99,19 @@ def complete(task_id: RowId, body: CompleteIn, call: CallDep, key: IdempotencyKe
             tx.session, task_id=task_id, data=body.data, actor=tx.actor, settings=tx.settings
         )
         tx.session.flush()
+        crash_point(tx.settings, "before_commit")
         return 200, CompletionOut(
             task=TaskOut.of(done.task),
             opened=[TaskOut.of(t) for t in done.opened],
             case_finished=done.case_finished,
         )
 
-    return run_once(
+    answer = run_once(
         call,
         key=key,
         route=f"POST /api/tasks/{task_id}/complete",
         request=body.model_dump(),
         work=work,
     )
+    crash_point(call.settings, "after_commit")  # committed, the caller not yet told
+    return answer

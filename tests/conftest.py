@@ -118,11 +118,25 @@ def session(db: Database) -> Iterator[Session]:
         yield s
 
 
+CHROMIUM = Path("/usr/bin/chromium")
+# Headless, and no connection anywhere but the pages under test.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
 @pytest.fixture(scope="session")
 def playwright_driver() -> Iterator[object]:
     """One Playwright driver for the whole run: its sync API keeps an event loop on this
     thread, so two drivers started one after the other would collide."""
-    if not Path("/usr/bin/chromium").exists():
+    if not CHROMIUM.exists():
         pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     with sync_api.sync_playwright() as driver:

@@ -13,21 +13,12 @@ from pathlib import Path
 import pytest
 
 from pathways.web.templating import htmx_available
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.pages.flow import start_three_org_case
 
-CHROMIUM = Path("/usr/bin/chromium")
 HTMX_BUILT = htmx_available()  # `make assets` built it; without it every click reloads
 ARTIFACTS = Path(__file__).parents[1] / "artifacts"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+ARGS = CHROMIUM_ARGS
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 pytestmark = [

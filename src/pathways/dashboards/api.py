@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel
 
 from pathways.dashboards import exports
@@ -16,31 +16,6 @@ from pathways.edge.caller import CallDep
 router = APIRouter(prefix="/api/dashboard", tags=["dashboards"])
 
 
-class StepCountOut(BaseModel):
-    organisation: str
-    organisation_name: str
-    model: str
-    step: str
-    step_name: str
-    open: int
-    at_risk: int
-    overdue: int
-
-
-class OverdueTaskOut(BaseModel):
-    task_id: int
-    case_id: int
-    organisation: str
-    model: str
-    step: str
-    step_name: str
-    assignee: str | None
-    client: str
-    due_at: datetime
-    days_overdue: int
-    working_days_overdue: int
-
-
 class Totals(BaseModel):
     open: int
     at_risk: int
@@ -49,18 +24,22 @@ class Totals(BaseModel):
 
 class OverdueOut(BaseModel):
     totals: Totals
-    steps: list[StepCountOut]
-    overdue: list[OverdueTaskOut]
+    steps: list[dashboards.StepCount]
+    overdue: list[dashboards.OverdueTask]
+
+
+Short = Annotated[str | None, Query(max_length=128)]
 
 
 def _filters(
-    organisation: str | None,
-    model: str | None,
-    step: str | None,
-    assignee: str | None,
-    due_after: datetime | None,
-    due_before: datetime | None,
+    organisation: Short = None,
+    model: Short = None,
+    step: Short = None,
+    assignee: Short = None,
+    due_after: datetime | None = None,
+    due_before: datetime | None = None,
 ) -> DashboardFilter:
+    """The same filters for the figures, the list and the exports."""
     return DashboardFilter(
         organisation=organisation,
         model=model,
@@ -71,24 +50,18 @@ def _filters(
     )
 
 
-Short = Annotated[str | None, Query(max_length=128)]
+Filters = Annotated[DashboardFilter, Depends(_filters)]
 
 
 @router.get("/overdue")
 def overdue(
     call: CallDep,
-    organisation: Short = None,
-    model: Short = None,
-    step: Short = None,
-    assignee: Short = None,
-    due_after: datetime | None = None,
-    due_before: datetime | None = None,
+    where: Filters,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> OverdueOut:
     """Open, at-risk and overdue counts by organisation, pathway and step, and the overdue
     tasks longest overdue first (managers see their organisation, admins all)."""
-    where = _filters(organisation, model, step, assignee, due_after, due_before)
     with call.begin() as tx:
         counts = dashboards.overview(
             tx.session, actor=tx.actor, filters=where, settings=tx.settings
@@ -102,8 +75,8 @@ def overdue(
             at_risk=sum(c.at_risk for c in counts),
             overdue=sum(c.overdue for c in counts),
         ),
-        steps=[StepCountOut.model_validate(c, from_attributes=True) for c in counts],
-        overdue=[OverdueTaskOut.model_validate(t, from_attributes=True) for t in late],
+        steps=counts,
+        overdue=late,
     )
 
 
@@ -121,16 +94,10 @@ def overdue(
 )
 def overdue_export(
     call: CallDep,
+    where: Filters,
     format: Literal["csv", "xlsx"] = "csv",  # noqa: A002 — the query parameter's name
-    organisation: Short = None,
-    model: Short = None,
-    step: Short = None,
-    assignee: Short = None,
-    due_after: datetime | None = None,
-    due_before: datetime | None = None,
 ) -> Response:
     """The overdue list as CSV or XLSX, with the same filters; formulas are neutralised."""
-    where = _filters(organisation, model, step, assignee, due_after, due_before)
     with call.begin() as tx:
         late = dashboards.overdue_tasks(tx.session, actor=tx.actor, filters=where, limit=10_000)
     rows = exports.overdue_rows(late)

@@ -4,7 +4,6 @@
 import BpmnModeler from "bpmn-js/lib/Modeler";
 import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule } from "bpmn-js-properties-panel";
 import { call, startSession } from "./api.js";
-import { renderForm } from "./form-preview.js";
 import { pathwaysPropertiesModule, readProperty } from "./pathways-properties.js";
 import spiffworkflow from "./spiffworkflow-moddle.js";
 
@@ -236,9 +235,14 @@ async function previewForm(element) {
     target.replaceChildren(text("p", "This task has no form: the caseworker marks it done."));
     return;
   }
-  const answer = await call("GET", `/api/forms/${encodeURIComponent(name)}`);
-  if (!answer.ok) return target.replaceChildren(text("p", answer.data.detail));
-  renderForm(target, answer.data);
+  // Drawn by the server with the caseworkers' own renderer, so the preview is what they see.
+  const query = new URLSearchParams({ schema: name });
+  const ui = readProperty(element.businessObject, "formUiSchemaFilename");
+  if (ui) query.set("ui", ui);
+  const answer = await fetch(`/models/form-preview?${query}`, { credentials: "same-origin" });
+  if (!answer.ok) return target.replaceChildren(text("p", `The form cannot be shown (${answer.status}).`));
+  const drawn = new DOMParser().parseFromString(await answer.text(), "text/html");
+  target.replaceChildren(...drawn.body.childNodes);
 }
 
 async function dryRun() {

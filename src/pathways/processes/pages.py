@@ -7,14 +7,18 @@ else from the JSON API, which checks permissions on every call.
 from __future__ import annotations
 
 import json
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from pathways.forms import render as render_form
+from pathways.forms.service import FormCatalog
 from pathways.organisation_kinds import ENGLISH_NAMES
 from pathways.people import permissions
 from pathways.processes import service as processes
 from pathways.web.caller import PageCallDep
+from pathways.web.i18n import form_text
 from pathways.web.templating import SECURITY_HEADERS, STATIC_DIR, render
 
 router = APIRouter(include_in_schema=False)
@@ -35,6 +39,24 @@ def models_page(request: Request, call: PageCallDep) -> Response:
             for m, count, deployed in processes.list_models(tx.session)
         ]
         return render(request, "models.html", {**call.layout(tx), "models": models})
+
+
+@router.get("/models/form-preview")
+def form_preview(
+    request: Request,
+    call: PageCallDep,
+    schema: Annotated[str, Query(max_length=128)],
+    ui: Annotated[str | None, Query(max_length=128)] = None,
+) -> Response:
+    """A user task's form drawn by the caseworkers' renderer, for the modeler to show."""
+    with call.begin() as tx:
+        permissions.require_designer(tx.actor)
+        catalog = FormCatalog(tx.settings.forms_dir)
+        form = catalog.load(schema)
+        hints = catalog.load(ui) if ui else None
+        shown = render_form.fields(form, hints, {}, {}, form_text)
+        title = form.get("title") if isinstance(form.get("title"), str) else None
+        return render(request, "form_preview.html", {"fields": shown, "title": title})
 
 
 @router.get("/models/{key}")

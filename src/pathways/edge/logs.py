@@ -48,3 +48,5 @@ def configure(level: int = logging.INFO) -> None:
     root.setLevel(level)
     # uvicorn's access log repeats the raw path and query; ours names the route instead.
     logging.getLogger("uvicorn.access").disabled = True
+    # The scheduler announces every tick; the poller logs what it fired.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)

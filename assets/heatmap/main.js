@@ -51,6 +51,12 @@ async function show() {
     fetchOk(`/api/models/${encodeURIComponent(model)}/versions/${encodeURIComponent(version)}/bpmn`, "text"),
     fetchOk(`/api/dashboard/heatmap?${query}`, "json"),
   ]);
+  if (!/<(\w+:)?BPMNDiagram[\s>]/.test(xml)) {
+    // Models written without a layout (by hand, or by another tool) have nothing to draw.
+    status.textContent = labels.nodiagram;
+    root.dataset.ready = "no-diagram";
+    return;
+  }
   await viewer.importXML(xml);
   viewer.get("canvas").zoom("fit-viewport", "auto");
   const registry = viewer.get("elementRegistry");
@@ -63,7 +69,8 @@ async function show() {
       continue;
     }
     canvas.addMarker(step.step, `heat-${band(step.open, step.overdue)}`);
-    overlays.add(step.step, "heat", { position: { bottom: -4, left: 0 }, html: badge(step) });
+    // Above the shape: below it sit boundary events and the flows they start.
+    overlays.add(step.step, "heat", { position: { top: -52, left: 0 }, html: badge(step) });
   }
   status.textContent = missing ? labels.missing.replace("{count}", String(missing)) : "";
   root.dataset.ready = "true";

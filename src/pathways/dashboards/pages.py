@@ -230,5 +230,6 @@ def _labels() -> str:
             "days": _("days"),
             "missing": _("Steps with open tasks that are not on this diagram: {count}"),
             "failed": _("The diagram could not be shown; the table below has the figures."),
+            "nodiagram": _("This version has no diagram layout; the table below has the figures."),
         }
     )

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from pathways.dashboards import service
+from pathways.dashboards import service, snapshots
 from pathways.dashboards.filters import DashboardFilter
 from pathways.people import service as people
 from pathways.people.passwords import hash_password
@@ -145,6 +145,25 @@ def test_the_charts_are_inert_svg_images(site):
         assert chart.headers["content-type"].startswith("image/svg+xml")
         assert chart.headers["content-security-policy"] == "default-src 'none'"
         assert "<script" not in chart.text and chart.text.startswith("<svg")
+
+
+def test_the_trend_chart_says_when_no_daily_figures_exist_and_draws_them_once_taken(
+    site, db, settings
+):
+    browser = site.as_user("mona")
+    assert "No daily figures yet" in browser.get("/dashboard/trend.svg").text
+    with db.tx() as s:
+        snapshots.take_snapshot(s, settings=settings)
+    drawn = browser.get("/dashboard/trend.svg").text
+    assert "No daily figures yet" not in drawn
+    assert drawn.count("<polyline") == 3
+
+
+def test_the_duration_chart_names_the_steps_completed_lately(site):
+    browser = site.as_user("mona")
+    assert "handoff: Guidance and advice" in browser.get("/dashboard/durations.svg").text
+    nothing = browser.get("/dashboard/durations.svg?step=interview").text
+    assert "No step was completed in this period." in nothing
 
 
 def test_the_heatmap_json_is_the_services_figures(site, db):

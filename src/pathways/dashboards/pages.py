@@ -157,8 +157,11 @@ def trend_chart(
     where = _typed(organisation, pathway, step, assignee, due_from, due_to).filters()
     with call.begin() as tx:
         points = snapshots.trend(tx.session, actor=tx.actor, filters=where, days=TREND_DAYS)
+    title = _("Open, at-risk and overdue tasks, last %(days)d days") % {"days": TREND_DAYS}
+    if not points:
+        return _svg(charts.note(title, _("No daily figures yet: they are taken each morning.")))
     svg = charts.line_chart(
-        _("Open, at-risk and overdue tasks, last %(days)d days") % {"days": TREND_DAYS},
+        title,
         [p.day for p in points],
         {
             _("Open"): [p.open for p in points],
@@ -189,6 +192,8 @@ def duration_chart(
             completed_after=clock.now() - DURATION_PERIOD,
         )
     title = _("Time per step, completed in the last %(days)d days") % {"days": DURATION_PERIOD.days}
+    if not rows:
+        return _svg(charts.note(title, _("No step was completed in this period.")))
     return _svg(charts.duration_chart(title, rows))
 
 

@@ -24,8 +24,14 @@ export function band(open, overdue) {
   return 3;
 }
 
+// Decimals as the page's language writes them (0,5 in Finnish and Swedish).
+const oneDecimal = new Intl.NumberFormat(document.documentElement.lang || "en", {
+  minimumFractionDigits: 1,
+  maximumFractionDigits: 1,
+});
+
 function days(seconds) {
-  return seconds === null ? "–" : (seconds / 86400).toFixed(1);
+  return seconds === null ? "–" : oneDecimal.format(seconds / 86400);
 }
 
 function badge(step) {

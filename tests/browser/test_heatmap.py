@@ -58,7 +58,9 @@ def test_the_heatmap_speaks_the_page_language(page, live):
     log_in(page, live, login="mari", path="/dashboard/heatmap/intake/1")
     page.click("a[hreflang=fi]")
     page.wait_for_selector("#heatmap[data-ready=true]")
-    expect(page.locator('.heat-badge[data-step="guidance"]')).to_contain_text("Myöhässä: 1")
+    badge = page.locator('.heat-badge[data-step="guidance"]')
+    expect(badge).to_contain_text("Myöhässä: 1")
+    expect(badge).to_contain_text("Odotuksen mediaani: 0,0 päivää")
 
 
 def test_the_dashboard_shows_no_console_errors_under_its_csp(page, live):

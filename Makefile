@@ -27,7 +27,7 @@ $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $(NPM_STAMP)
 
-$(MODELER): $(NPM_STAMP) assets/build.mjs $(wildcard assets/modeler/*)
+$(MODELER): $(NPM_STAMP) assets/build.mjs $(wildcard assets/modeler/*) $(wildcard assets/heatmap/*)
 	node assets/build.mjs
 
 assets: setup $(MODELER)

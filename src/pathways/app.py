@@ -21,6 +21,7 @@ from pathways.cases.migration_api import router as migration_routes
 from pathways.cases.pages import router as case_pages
 from pathways.dashboards.api import router as dashboard_routes
 from pathways.dashboards.daily import DailyJobs
+from pathways.dashboards.pages import router as dashboard_pages
 from pathways.db.session import engine_for
 from pathways.deadlines.scheduler import Poller
 from pathways.edge import openapi, problems
@@ -51,7 +52,7 @@ API_ROUTERS = (
     form_routes,
     audit_routes,
 )
-PAGE_ROUTERS = (web_pages, task_pages, case_pages, model_pages)
+PAGE_ROUTERS = (web_pages, task_pages, case_pages, model_pages, dashboard_pages)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

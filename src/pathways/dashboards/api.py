@@ -80,6 +80,36 @@ def overdue(
     )
 
 
+class ElementHeatOut(BaseModel):
+    step: str
+    open: int
+    overdue: int
+    median_wait_seconds: float | None
+
+
+class HeatmapOut(BaseModel):
+    model: str
+    version: int
+    steps: list[ElementHeatOut]
+
+
+@router.get("/heatmap")
+def heatmap(
+    call: CallDep,
+    model: Annotated[str, Query(max_length=128)],
+    version: Annotated[int, Query(ge=1, le=1_000_000)],
+) -> HeatmapOut:
+    """Per BPMN element of one pathway version: open and overdue tasks and their median
+    wait so far (managers see their organisation's tasks, admins all)."""
+    with call.begin() as tx:
+        found = dashboards.heatmap(tx.session, actor=tx.actor, model=model, version=version)
+    return HeatmapOut(
+        model=model,
+        version=version,
+        steps=[ElementHeatOut.model_validate(e, from_attributes=True) for e in found],
+    )
+
+
 @router.get(
     "/overdue/export",
     response_class=Response,

@@ -146,3 +146,8 @@ def duration_chart(title: str, rows: Sequence[StepDuration], *, width: int = 720
         _text(label_w, height - 10, "filled: median   outlined: 90th percentile   bar: deadline")
     )
     return _frame(title, width, height, body)
+
+
+def note(title: str, message: str, *, width: int = 720) -> str:
+    """A chart with nothing to draw yet: its title and why, rather than empty axes."""
+    return _frame(title, width, 64, [_text(width / 2, 46, message, "middle")])

@@ -226,3 +226,33 @@ def heatmap(session: Session, *, actor: Actor, model: str, version: int) -> list
 
 def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
+
+
+def versions_in_view(
+    session: Session, *, actor: Actor, filters: DashboardFilter
+) -> list[tuple[str, int]]:
+    """The pathway versions (key, number) with open tasks in view: what a heatmap can show."""
+    rows = session.execute(
+        select(ProcessModel.key, ProcessVersion.number)
+        .select_from(Task)
+        .join(ProcessInstance, Task.instance_id == ProcessInstance.id)
+        .join(ProcessVersion, ProcessInstance.version_id == ProcessVersion.id)
+        .join(ProcessModel, ProcessVersion.model_id == ProcessModel.id)
+        .where(IS_OPEN, *conditions(session, actor=actor, where=filters))
+        .distinct()
+        .order_by(ProcessModel.key, ProcessVersion.number)
+    )
+    return [(key, number) for key, number in rows]
+
+
+def step_names(session: Session, *, model: str, version: int) -> dict[str, str]:
+    """The names the version's tasks carry, by BPMN id (for tables beside the heatmap)."""
+    rows = session.execute(
+        select(Task.bpmn_id, func.max(Task.name).label("name"))
+        .join(ProcessInstance, Task.instance_id == ProcessInstance.id)
+        .join(ProcessVersion, ProcessInstance.version_id == ProcessVersion.id)
+        .join(ProcessModel, ProcessVersion.model_id == ProcessModel.id)
+        .where(ProcessModel.key == model, ProcessVersion.number == version)
+        .group_by(Task.bpmn_id)
+    )
+    return {row.bpmn_id: row.name for row in rows}

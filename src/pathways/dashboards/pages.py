@@ -1,0 +1,245 @@
+"""The manager's pages: the deadlines dashboard, its charts, and the heatmap of a pathway.
+
+The figures come from the same services as `/api/dashboard`, so the same scope applies
+(a manager sees their organisation, an admin all) and reading the overdue list is
+audited there. Charts are SVG documents served as images: no markup of theirs ever
+lands in the page, and the page's strict CSP stays as it is.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from pathways import clock
+from pathways.clock import HELSINKI
+from pathways.dashboards import charts, durations, snapshots
+from pathways.dashboards import service as dashboards
+from pathways.dashboards.filters import DashboardFilter
+from pathways.edge.params import RowId
+from pathways.people import permissions
+from pathways.processes import service as processes
+from pathways.web import views
+from pathways.web.caller import PageCallDep
+from pathways.web.i18n import _
+from pathways.web.templating import SECURITY_HEADERS, STATIC_DIR, render
+
+router = APIRouter(include_in_schema=False)
+Text = Annotated[str | None, Query(max_length=128)]
+Day = Annotated[str | None, Query(max_length=10)]
+HEATMAP_BUNDLE = STATIC_DIR / "build" / "heatmap.js"
+# bpmn-js positions its SVG with style attributes; scripts stay strictly same-origin.
+HEATMAP_CSP = SECURITY_HEADERS["Content-Security-Policy"].replace(
+    "default-src 'self';", "default-src 'self'; style-src 'self' 'unsafe-inline';"
+)
+DURATION_PERIOD = timedelta(days=90)
+TREND_DAYS = 30
+# The page lists the longest overdue; the export has them all.
+OVERDUE_SHOWN = 200
+
+
+@dataclass(frozen=True)
+class Typed:
+    """The filter form as typed: strings, kept to show them back in the form."""
+
+    organisation: str = ""
+    pathway: str = ""
+    step: str = ""
+    assignee: str = ""
+    due_from: str = ""
+    due_to: str = ""
+
+    def filters(self) -> DashboardFilter:
+        return DashboardFilter(
+            organisation=self.organisation or None,
+            model=self.pathway or None,
+            step=self.step or None,
+            assignee=self.assignee or None,
+            due_after=_start_of_day(self.due_from),
+            due_before=views.end_of_day(self.due_to),
+        )
+
+    def query(self) -> str:
+        """The same filters as the query of a chart route of this page."""
+        return urlencode({k: v for k, v in self.__dict__.items() if v})
+
+    def export_query(self, format_: str) -> str:
+        """The same filters in the export API's terms (model, due_after, due_before)."""
+        where = self.filters()
+        named = {
+            "format": format_,
+            "organisation": where.organisation,
+            "model": where.model,
+            "step": where.step,
+            "assignee": where.assignee,
+            "due_after": where.due_after.isoformat() if where.due_after else None,
+            "due_before": where.due_before.isoformat() if where.due_before else None,
+        }
+        return urlencode({k: v for k, v in named.items() if v})
+
+
+def _start_of_day(typed: str) -> datetime | None:
+    try:
+        day = date.fromisoformat(typed)
+    except ValueError:
+        return None
+    return datetime.combine(day, time(), tzinfo=HELSINKI)
+
+
+def _typed(*values: str | None) -> Typed:
+    return Typed(*((v or "").strip() for v in values))
+
+
+@router.get("/dashboard")
+def dashboard_page(
+    request: Request,
+    call: PageCallDep,
+    organisation: Text = None,
+    pathway: Text = None,
+    step: Text = None,
+    assignee: Text = None,
+    due_from: Day = None,
+    due_to: Day = None,
+) -> Response:
+    """Totals, counts by organisation, pathway and step, the overdue list and two charts."""
+    typed = _typed(organisation, pathway, step, assignee, due_from, due_to)
+    where = typed.filters()
+    with call.begin() as tx:
+        scope = permissions.dashboard_scope(tx.actor)
+        counts = dashboards.overview(
+            tx.session, actor=tx.actor, filters=where, settings=tx.settings
+        )
+        late = dashboards.overdue_tasks(
+            tx.session, actor=tx.actor, filters=where, limit=OVERDUE_SHOWN
+        )
+        versions = dashboards.versions_in_view(tx.session, actor=tx.actor, filters=where)
+        context: dict[str, Any] = {
+            **call.layout(tx),
+            "counts": counts,
+            "late": late,
+            "late_cut": len(late) == OVERDUE_SHOWN,
+            "totals": {
+                "open": sum(c.open for c in counts),
+                "at_risk": sum(c.at_risk for c in counts),
+                "overdue": sum(c.overdue for c in counts),
+            },
+            "heatmaps": _by_model(versions),
+            "typed": typed,
+            "filtered": any(typed.__dict__.values()),
+            "chart_query": typed.query(),
+            "csv_query": typed.export_query("csv"),
+            "xlsx_query": typed.export_query("xlsx"),
+            "pathways": [(m.key, m.name) for m, _n, _latest in processes.list_models(tx.session)],
+            "all_organisations": scope is None,
+        }
+        return render(request, "dashboards/dashboard.html", context)
+
+
+def _by_model(versions: list[tuple[str, int]]) -> dict[str, list[int]]:
+    found: dict[str, list[int]] = {}
+    for key, number in versions:
+        found.setdefault(key, []).append(number)
+    return found
+
+
+@router.get("/dashboard/trend.svg")
+def trend_chart(
+    call: PageCallDep,
+    organisation: Text = None,
+    pathway: Text = None,
+    step: Text = None,
+    assignee: Text = None,
+    due_from: Day = None,
+    due_to: Day = None,
+) -> Response:
+    """Open, at-risk and overdue tasks per day over the last 30 days."""
+    where = _typed(organisation, pathway, step, assignee, due_from, due_to).filters()
+    with call.begin() as tx:
+        points = snapshots.trend(tx.session, actor=tx.actor, filters=where, days=TREND_DAYS)
+    title = _("Open, at-risk and overdue tasks, last %(days)d days") % {"days": TREND_DAYS}
+    if not points:
+        return _svg(charts.note(title, _("No daily figures yet: they are taken each morning.")))
+    svg = charts.line_chart(
+        title,
+        [p.day for p in points],
+        {
+            _("Open"): [p.open for p in points],
+            _("At risk"): [p.at_risk for p in points],
+            _("Overdue"): [p.overdue for p in points],
+        },
+    )
+    return _svg(svg)
+
+
+@router.get("/dashboard/durations.svg")
+def duration_chart(
+    call: PageCallDep,
+    organisation: Text = None,
+    pathway: Text = None,
+    step: Text = None,
+    assignee: Text = None,
+    due_from: Day = None,
+    due_to: Day = None,
+) -> Response:
+    """Median and 90th percentile time per step against its deadline, last 90 days."""
+    where = _typed(organisation, pathway, step, assignee, due_from, due_to).filters()
+    with call.begin() as tx:
+        rows = durations.step_durations(
+            tx.session,
+            actor=tx.actor,
+            filters=where,
+            completed_after=clock.now() - DURATION_PERIOD,
+        )
+    title = _("Time per step, completed in the last %(days)d days") % {"days": DURATION_PERIOD.days}
+    if not rows:
+        return _svg(charts.note(title, _("No step was completed in this period.")))
+    return _svg(charts.duration_chart(title, rows))
+
+
+def _svg(body: str) -> Response:
+    # An image of the page's own origin; with nosniff and its own CSP it stays inert
+    # even when opened on its own.
+    headers = {**SECURITY_HEADERS, "Content-Security-Policy": "default-src 'none'"}
+    return Response(body, media_type="image/svg+xml", headers=headers)
+
+
+@router.get("/dashboard/heatmap/{key}/{version}")
+def heatmap_page(key: str, version: RowId, request: Request, call: PageCallDep) -> Response:
+    """One pathway version's diagram with its figures on each step (drawn by the bundle);
+    the same figures as a table for anyone without it."""
+    with call.begin() as tx:
+        steps = dashboards.heatmap(tx.session, actor=tx.actor, model=key[:128], version=version)
+        model = processes.get_model(tx.session, key)
+        names = dashboards.step_names(tx.session, model=key, version=version)
+        context = {
+            **call.layout(tx),
+            "key": key,
+            "version": version,
+            "name": model.name,
+            "steps": [(s, names.get(s.step, s.step)) for s in steps],
+            "built": HEATMAP_BUNDLE.is_file(),
+            "labels": _labels(),
+        }
+        page = render(request, "dashboards/heatmap.html", context)
+    page.headers["Content-Security-Policy"] = HEATMAP_CSP
+    return page
+
+
+def _labels() -> str:
+    return json.dumps(
+        {
+            "open": _("Open"),
+            "overdue": _("Overdue"),
+            "median": _("Median wait"),
+            "days": _("days"),
+            "missing": _("Steps with open tasks that are not on this diagram: {count}"),
+            "failed": _("The diagram could not be shown; the table below has the figures."),
+            "nodiagram": _("This version has no diagram layout; the table below has the figures."),
+        }
+    )

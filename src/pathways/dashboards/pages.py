@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from pathways import clock
@@ -92,23 +92,29 @@ def _start_of_day(typed: str) -> datetime | None:
     return datetime.combine(day, time(), tzinfo=HELSINKI)
 
 
-def _typed(*values: str | None) -> Typed:
-    return Typed(*((v or "").strip() for v in values))
-
-
-@router.get("/dashboard")
-def dashboard_page(
-    request: Request,
-    call: PageCallDep,
+def _typed(
     organisation: Text = None,
     pathway: Text = None,
     step: Text = None,
     assignee: Text = None,
     due_from: Day = None,
     due_to: Day = None,
+) -> Typed:
+    """The filter form of the page and of its charts, from the query."""
+    values = (organisation, pathway, step, assignee, due_from, due_to)
+    return Typed(*((v or "").strip() for v in values))
+
+
+TypedFilters = Annotated[Typed, Depends(_typed)]
+
+
+@router.get("/dashboard")
+def dashboard_page(
+    request: Request,
+    call: PageCallDep,
+    typed: TypedFilters,
 ) -> Response:
     """Totals, counts by organisation, pathway and step, the overdue list and two charts."""
-    typed = _typed(organisation, pathway, step, assignee, due_from, due_to)
     where = typed.filters()
     with call.begin() as tx:
         scope = permissions.dashboard_scope(tx.actor)
@@ -151,15 +157,10 @@ def _by_model(versions: list[tuple[str, int]]) -> dict[str, list[int]]:
 @router.get("/dashboard/trend.svg")
 def trend_chart(
     call: PageCallDep,
-    organisation: Text = None,
-    pathway: Text = None,
-    step: Text = None,
-    assignee: Text = None,
-    due_from: Day = None,
-    due_to: Day = None,
+    typed: TypedFilters,
 ) -> Response:
     """Open, at-risk and overdue tasks per day over the last 30 days."""
-    where = _typed(organisation, pathway, step, assignee, due_from, due_to).filters()
+    where = typed.filters()
     with call.begin() as tx:
         points = snapshots.trend(tx.session, actor=tx.actor, filters=where, days=TREND_DAYS)
     title = _("Open, at-risk and overdue tasks, last %(days)d days") % {"days": TREND_DAYS}
@@ -180,15 +181,10 @@ def trend_chart(
 @router.get("/dashboard/durations.svg")
 def duration_chart(
     call: PageCallDep,
-    organisation: Text = None,
-    pathway: Text = None,
-    step: Text = None,
-    assignee: Text = None,
-    due_from: Day = None,
-    due_to: Day = None,
+    typed: TypedFilters,
 ) -> Response:
     """Median and 90th percentile time per step against its deadline, last 90 days."""
-    where = _typed(organisation, pathway, step, assignee, due_from, due_to).filters()
+    where = typed.filters()
     with call.begin() as tx:
         rows = durations.step_durations(
             tx.session,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -10,6 +11,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+_BUSY_TIMEOUT_MS = 10_000
+
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL with synchronous=NORMAL: a power loss may lose the last commit, never half of one.
@@ -17,23 +20,58 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
     cursor.close()
     # Let SQLAlchemy's begin event issue BEGIN itself (pysqlite's own is deferred and late).
     dbapi_connection.isolation_level = None
 
 
-def _sqlite_begin_immediate(conn: Any) -> None:
-    # Writers take the lock when the transaction starts, so two commands that read an
-    # instance and write it back are serialised instead of failing at commit.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+class _SQLiteWriters:
+    """Transactions take SQLite's write lock when they start (`BEGIN IMMEDIATE`), so two
+    commands that read a case and write it back are serialised instead of failing at
+    commit. Threads of this process first queue on a lock of their own: a waiter is woken
+    the moment the writer ends, where SQLite's busy handler would poll in sleeps of up to
+    100 ms. Other processes still meet SQLite's own lock and its busy timeout.
+    """
+
+    _HELD = "pathways_writer_lock"
+
+    def __init__(self, wait_seconds: float) -> None:
+        self._lock = threading.Lock()
+        self._wait = wait_seconds
+
+    def begin(self, conn: Any) -> None:
+        # A timeout, not a deadlock, if this thread already writes on another connection:
+        # then SQLite's own busy timeout decides, as it would without this queue.
+        if self._lock.acquire(timeout=self._wait):
+            conn.info[self._HELD] = True
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            self._release(conn.info)
+            raise
+
+    def end(self, conn: Any) -> None:
+        self._release(conn.info)
+
+    def reset(self, dbapi_connection: Any, connection_record: Any, reset_state: Any) -> None:  # noqa: ARG002 — SQLAlchemy matches listeners by these names
+        # A connection returned to the pool mid-transaction is rolled back there.
+        self._release(connection_record.info)
+
+    def _release(self, info: dict[str, Any]) -> None:
+        if info.pop(self._HELD, False):
+            self._lock.release()
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
+        writers = _SQLiteWriters(wait_seconds=_BUSY_TIMEOUT_MS / 1000)
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin_immediate)
+        event.listen(engine, "begin", writers.begin)
+        event.listen(engine, "commit", writers.end)
+        event.listen(engine, "rollback", writers.end)
+        event.listen(engine.pool, "reset", writers.reset)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
 

@@ -17,14 +17,13 @@ from tests.api.live import LiveServer
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 
 ARTIFACTS = Path(__file__).parent.parent / "artifacts"
-ARGS = CHROMIUM_ARGS
 
 
 @pytest.fixture(scope="session")
 def browser(playwright_driver: Any) -> Iterator[Any]:
     if not (STATIC / "build" / "modeler.js").is_file():
         pytest.skip("the modeler assets are not built (make assets)")
-    launched = playwright_driver.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    launched = playwright_driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
     yield launched
     launched.close()
 

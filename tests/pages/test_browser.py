@@ -18,7 +18,6 @@ from tests.pages.flow import start_three_org_case
 
 HTMX_BUILT = htmx_available()  # `make assets` built it; without it every click reloads
 ARTIFACTS = Path(__file__).parents[1] / "artifacts"
-ARGS = CHROMIUM_ARGS
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 pytestmark = [
@@ -39,7 +38,7 @@ def chromium(tmp_path, playwright_driver) -> Iterator[object]:
         context = driver.chromium.launch_persistent_context(
             user_data_dir=tmp_path / f"profile-{login}-{len(contexts)}",
             executable_path=str(CHROMIUM),
-            args=ARGS,
+            args=CHROMIUM_ARGS,
             headless=True,
             locale="en-GB",
             viewport={"width": 390, "height": 844} if phone else {"width": 1280, "height": 900},

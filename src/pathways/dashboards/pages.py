@@ -28,16 +28,12 @@ from pathways.processes import service as processes
 from pathways.web import views
 from pathways.web.caller import PageCallDep
 from pathways.web.i18n import _
-from pathways.web.templating import SECURITY_HEADERS, STATIC_DIR, render
+from pathways.web.templating import DIAGRAM_CSP, SECURITY_HEADERS, STATIC_DIR, render
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str | None, Query(max_length=128)]
 Day = Annotated[str | None, Query(max_length=10)]
 HEATMAP_BUNDLE = STATIC_DIR / "build" / "heatmap.js"
-# bpmn-js positions its SVG with style attributes; scripts stay strictly same-origin.
-HEATMAP_CSP = SECURITY_HEADERS["Content-Security-Policy"].replace(
-    "default-src 'self';", "default-src 'self'; style-src 'self' 'unsafe-inline';"
-)
 DURATION_PERIOD = timedelta(days=90)
 TREND_DAYS = 30
 # The page lists the longest overdue; the export has them all.
@@ -223,7 +219,7 @@ def heatmap_page(key: str, version: RowId, request: Request, call: PageCallDep) 
             "labels": _labels(),
         }
         page = render(request, "dashboards/heatmap.html", context)
-    page.headers["Content-Security-Policy"] = HEATMAP_CSP
+    page.headers["Content-Security-Policy"] = DIAGRAM_CSP
     return page
 
 

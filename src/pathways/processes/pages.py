@@ -19,15 +19,11 @@ from pathways.people import permissions
 from pathways.processes import service as processes
 from pathways.web.caller import PageCallDep
 from pathways.web.i18n import form_text
-from pathways.web.templating import SECURITY_HEADERS, STATIC_DIR, render
+from pathways.web.templating import DIAGRAM_CSP, STATIC_DIR, render
 
 router = APIRouter(include_in_schema=False)
 BUNDLE = STATIC_DIR / "build" / "modeler.js"
 KINDS = json.dumps([{"code": kind.value, "name": name} for kind, name in ENGLISH_NAMES.items()])
-# bpmn-js positions its SVG with style attributes; scripts stay strictly same-origin.
-MODELER_CSP = SECURITY_HEADERS["Content-Security-Policy"].replace(
-    "default-src 'self';", "default-src 'self'; style-src 'self' 'unsafe-inline';"
-)
 
 
 @router.get("/models")
@@ -66,5 +62,5 @@ def modeler_page(key: str, request: Request, call: PageCallDep) -> Response:
         name = processes.get_model(tx.session, key).name
         context = {**call.layout(tx), "key": key, "name": name, "kinds": KINDS}
         page = render(request, "modeler.html", {**context, "built": BUNDLE.is_file()})
-    page.headers["Content-Security-Policy"] = MODELER_CSP
+    page.headers["Content-Security-Policy"] = DIAGRAM_CSP
     return page

@@ -33,6 +33,11 @@ SECURITY_HEADERS = {
     # Pages show client data: never keep them in shared or browser caches.
     "Cache-Control": "no-store",
 }
+# Pages that draw BPMN diagrams: bpmn-js positions its SVG with style attributes, so
+# styles may be inline there; scripts stay strictly same-origin.
+DIAGRAM_CSP = SECURITY_HEADERS["Content-Security-Policy"].replace(
+    "default-src 'self';", "default-src 'self'; style-src 'self' 'unsafe-inline';"
+)
 
 
 @lru_cache(maxsize=1)

@@ -144,3 +144,10 @@ def test_logins_and_failures_are_audited(api):
     with api.db.tx() as s:
         actions = list(s.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
     assert "login" in actions and "login.failed" in actions
+
+
+def test_repeated_failures_from_one_address_are_throttled_across_logins(api):
+    client = api.anonymous()
+    for n in range(api.settings.web.login_failures_per_address):
+        client.post("/api/session", json={"login": f"guess-{n}", "password": "guess guess guess"})
+    is_problem(client.post("/api/session", json={"login": "anna", "password": PASSWORD}), 429)

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import time
 from datetime import time as clock_time
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from pathways import clock
 from pathways.dashboards.daily import DailyJobs, morning
 from pathways.dashboards.models import DashboardSnapshot
+from pathways.idempotency import service as idempotency
 
 
 def snapshot_rows(db):
@@ -40,3 +43,14 @@ def test_a_process_started_after_the_morning_hour_catches_up_at_once(db, setting
     finally:
         jobs.stop()
     assert snapshot_rows(db) > 0
+
+
+def test_the_morning_job_lets_go_of_idempotency_keys_older_than_a_week(db, settings, load):
+    with db.tx() as s:
+        old = idempotency.reserve(s, actor="anna", route="r", key="old", fingerprint="f")
+        old.created_at = clock.now() - idempotency.KEEP_FOR - timedelta(minutes=1)
+        idempotency.reserve(s, actor="anna", route="r", key="fresh", fingerprint="f")
+    assert morning(db.engine, settings).forgotten_keys == 1
+    with db.tx() as s:
+        assert idempotency.find(s, actor="anna", route="r", key="old") is None
+        assert idempotency.find(s, actor="anna", route="r", key="fresh") is not None

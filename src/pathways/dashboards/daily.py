@@ -1,11 +1,12 @@
 """The morning job and the mail round, run wherever timers are polled.
 
 Every morning (`PATHWAYS_DASHBOARDS__MORNING_AT`, Helsinki time): today's snapshot of
-the figures (for the trends), each organisation's digest to its managers, then the mail
-queue; every minute, the mail queue (assignment notices). Both are safe to run on every
-replica: a day's snapshot is replaced, a day's digest goes out once per organisation.
-A process that starts after the morning hour and finds no snapshot for today runs the
-morning job at once, so a restart never skips a day.
+the figures (for the trends), each organisation's digest to its managers, the mail
+queue, and the stored answers of idempotent requests older than a week. Every minute:
+the mail queue (assignment notices). Both are safe to run on every replica: a day's
+snapshot is replaced, a day's digest goes out once per organisation. A process that
+starts after the morning hour and finds no snapshot for today runs the morning job at
+once, so a restart never skips a day.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathways import clock
 from pathways.dashboards import snapshots
 from pathways.dashboards.models import DashboardSnapshot
 from pathways.db.session import transaction
+from pathways.idempotency import service as idempotency
 from pathways.notifications import delivery, digest
 from pathways.settings import Settings
 
@@ -36,6 +38,7 @@ class Morning:
     snapshot_rows: int
     digests: list[str]
     sent: int
+    forgotten_keys: int
 
 
 def morning(engine: Engine, settings: Settings, day: date | None = None) -> Morning:
@@ -46,12 +49,15 @@ def morning(engine: Engine, settings: Settings, day: date | None = None) -> Morn
     with transaction(engine) as session:
         queued = digest.queue_digests(session, settings=settings, day=day)
     sent = delivery.deliver(engine, settings.smtp)
+    with transaction(engine) as session:
+        # Stored answers of idempotent requests are kept a week, then let go.
+        forgotten = idempotency.forget_old(session)
     if engine.dialect.name == "sqlite":
         # SQLite plans from statistics only ANALYZE writes; without them it ignores the
         # dashboard's partial indexes (PostgreSQL's autovacuum keeps its own up to date).
         with transaction(engine) as session:
             session.execute(text("ANALYZE"))
-    return Morning(day, rows, queued, sent)
+    return Morning(day, rows, queued, sent, forgotten)
 
 
 def _has_snapshot(engine: Engine, day: date) -> bool:

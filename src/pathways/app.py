@@ -29,6 +29,8 @@ from pathways.edge.metrics import Metrics
 from pathways.edge.middleware import BodyLimit, RequestContext
 from pathways.errors import PollerRunning
 from pathways.forms.api import router as form_routes
+from pathways.notes.api import router as note_routes
+from pathways.notes.pages import router as note_pages
 from pathways.people.api import router as people_routes
 from pathways.processes.api import router as model_routes
 from pathways.processes.pages import router as model_pages
@@ -51,8 +53,9 @@ API_ROUTERS = (
     migration_routes,
     form_routes,
     audit_routes,
+    note_routes,
 )
-PAGE_ROUTERS = (web_pages, task_pages, case_pages, model_pages, dashboard_pages)
+PAGE_ROUTERS = (web_pages, task_pages, case_pages, model_pages, dashboard_pages, note_pages)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -114,6 +117,8 @@ def _body_limit(settings: Settings) -> Callable[[str], int]:
         # BPMN uploads have their own, larger cap; everything else is small JSON.
         if path.startswith("/api/models/") and path.endswith("/versions"):
             return settings.max_bpmn_bytes
+        if path.endswith("/attachments"):  # uploads: the file's limit plus multipart framing
+            return settings.attachments.max_bytes + 64 * 1024
         return settings.web.max_request_bytes
 
     return limit_for

@@ -94,6 +94,13 @@ class PayloadTooLarge(PathwaysError):
     title = "Request too large"
 
 
+class UnsupportedMediaType(PathwaysError):
+    """An upload whose bytes are none of the accepted file types."""
+
+    status = 415
+    title = "Unsupported file type"
+
+
 class Conflict(PathwaysError):
     status = 409
     title = "Conflict"

@@ -104,6 +104,16 @@ class SmtpSettings(BaseModel):
         return bool(self.host)
 
 
+class AttachmentSettings(BaseModel):
+    """Where attachments' bytes are kept (by SHA-256, outside the database) and how big."""
+
+    folder: Path | None = Field(
+        default=None,
+        description="by default `attachments` in data_dir; replicas must share one folder",
+    )
+    max_bytes: int = Field(default=10 * 1024 * 1024, gt=0, description="largest file accepted")
+
+
 class DashboardSettings(BaseModel):
     """When the morning job (snapshot, digests) runs, Helsinki time."""
 
@@ -142,6 +152,11 @@ class Settings(BaseSettings):
 
     smtp: SmtpSettings = SmtpSettings()
     dashboards: DashboardSettings = DashboardSettings()
+    attachments: AttachmentSettings = AttachmentSettings()
+
+    @property
+    def attachments_folder(self) -> Path:
+        return self.attachments.folder or self.data_dir / "attachments"
 
     @model_validator(mode="after")
     def _refuse_crash_points_in_production(self) -> Settings:

@@ -16,6 +16,7 @@ from pathways.cases import service as cases
 from pathways.edge.caller import Tx
 from pathways.edge.params import RowId
 from pathways.errors import Conflict, InvalidData, NotFound
+from pathways.notes import pages as notes_pages
 from pathways.people import service as people
 from pathways.people.models import OrganisationKind
 from pathways.processes import service as processes
@@ -127,6 +128,9 @@ def case_page(request: Request, case_id: RowId, call: PageCallDep) -> Response:
             "history": audit.timeline(tx.session, case_id),
             "step_names": {t.id: t.name for t in view.tasks},
             "team": _team_names(tx, view.instance.team),
+            **notes_pages.panel(
+                tx, instance_id=case_id, team=view.instance.team, purpose="case page"
+            ),
         }
         return render(request, "cases/case.html", context)
 

@@ -6,6 +6,7 @@ from pathways.dashboards.models import DashboardSnapshot
 from pathways.db.base import Base
 from pathways.deadlines.models import ClosedDay, Timer
 from pathways.idempotency.models import IdempotentRequest
+from pathways.notes.models import Attachment, Note
 from pathways.notifications.models import DigestSent, OutgoingMail
 from pathways.people.models import (
     ApiToken,
@@ -20,6 +21,7 @@ from pathways.tasks.models import Task, TaskDraft
 
 __all__ = [
     "ApiToken",
+    "Attachment",
     "AuditEvent",
     "Base",
     "Client",
@@ -28,6 +30,7 @@ __all__ = [
     "IdempotentRequest",
     "LoginFailure",
     "LoginSession",
+    "Note",
     "DashboardSnapshot",
     "DigestSent",
     "Organisation",

@@ -21,6 +21,7 @@ from pathways.edge.caller import Tx
 from pathways.edge.params import RowId
 from pathways.errors import FieldError, InvalidData
 from pathways.forms import render
+from pathways.notes import pages as notes_pages
 from pathways.people.models import Role
 from pathways.processes import service as processes
 from pathways.tasks import drafts
@@ -230,6 +231,9 @@ def _task_page(
         "draft": draft,
         "saved": saved,
         "handoff": _handoff(tx.session, task, opened),
+        **notes_pages.panel(
+            tx, instance_id=instance.id, team=instance.team, purpose=_PURPOSE, task_id=task.id
+        ),
     }
     return render_page(request, "tasks/task.html", context, status=status)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Header, UploadFile
@@ -11,12 +11,25 @@ from starlette.datastructures import UploadFile as ReceivedFile
 
 from pathways.edge.caller import CallDep
 from pathways.edge.params import RowId, RowIdQuery
+from pathways.edge.problems import MEDIA_TYPE
 from pathways.errors import PayloadTooLarge
 from pathways.notes import service as notes
+from pathways.notes import sniffing
 from pathways.notes.schemas import AttachmentOut, NoteCreate, NoteOut
 from pathways.settings import Settings
 
 router = APIRouter(tags=["notes"])
+_PROBLEM = {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+UPLOAD_ANSWERS: dict[int | str, dict[str, Any]] = {
+    415: {"description": "The file is none of the accepted types", "content": _PROBLEM},
+}
+DOWNLOAD_ANSWERS: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The file, as an attachment",
+        "content": {kind.media_type: {} for kind in sniffing.ACCEPTED},
+    },
+    503: {"description": "The file is not in the attachments folder", "content": _PROBLEM},
+}
 Purpose = Annotated[
     str, Header(alias="X-Purpose", max_length=200, description="why client data is read")
 ]
@@ -65,7 +78,7 @@ def list_attachments(
         return [AttachmentOut.of(attachment) for attachment in found.attachments]
 
 
-@router.post("/api/instances/{instance_id}/attachments", status_code=201)
+@router.post("/api/instances/{instance_id}/attachments", status_code=201, responses=UPLOAD_ANSWERS)
 def add_attachment(
     instance_id: RowId,
     call: CallDep,
@@ -90,7 +103,7 @@ def add_attachment(
 @router.get(
     "/api/attachments/{attachment_id}",
     response_class=Response,
-    responses={200: {"content": {"application/octet-stream": {}}}},
+    responses=DOWNLOAD_ANSWERS,
 )
 def download(attachment_id: RowId, call: CallDep, purpose: Purpose = "case handling") -> Response:
     """The file, always as a download (never shown inline); a logged read."""

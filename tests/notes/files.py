@@ -25,3 +25,11 @@ XLSX = _zip({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/
 ODT = _zip({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<x/>"})
 ODS = _zip({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": b"<x/>"})
 PLAIN_ZIP = _zip({"notes.txt": b"hello"})
+DOCM = _zip(
+    {
+        "[Content_Types].xml": b'<Types><Override ContentType="application/'
+        b'vnd.ms-word.document.macroEnabled.main+xml"/></Types>',
+        "word/document.xml": b"<w:document/>",
+        "word/vbaProject.bin": b"\xd0\xcf\x11\xe0",
+    }
+)

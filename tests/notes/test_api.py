@@ -66,6 +66,7 @@ def test_each_accepted_type_is_stored_by_its_hash_and_typed_by_its_bytes(
         ("page.html", files.HTML, 415),  # not an accepted type at all
         ("page.pdf", files.HTML, 415),  # a name does not make it a PDF
         ("archive.docx", files.PLAIN_ZIP, 415),  # a ZIP without a document inside
+        ("macros.docx", files.DOCM, 415),  # a macro-enabled document under a plain name
         ("scan.png", files.PDF, 422),  # a PDF under an image's name
         ("report", files.PDF, 422),  # no extension
         ("empty.pdf", b"", 422),

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, TESTS
 from tests.notes import files
 from tests.notes.conftest import start_case
 from tests.notes.test_pages import site  # noqa: F401  (the live site fixture)
@@ -18,6 +18,7 @@ pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM}"),
 ]
 expect = playwright_api.expect
+ARTIFACTS = TESTS / "artifacts"
 
 
 @pytest.fixture
@@ -69,5 +70,7 @@ def test_a_caseworker_adds_a_note_and_a_file_on_the_case_page(site, phone, tmp_p
     download = caught.value
     assert download.suggested_filename == "residence permit.pdf"
     assert download.path().read_bytes() == files.PDF
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.locator("#notes").screenshot(path=str(ARTIFACTS / "notes-on-a-phone.png"))
     # Nothing on the phone-sized page is wider than the screen.
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -28,7 +28,7 @@ from pathways.notes.visibility import TEAM
 from pathways.organisation_kinds import TEAM_KINDS, OrganisationKind
 from pathways.people.models import Role
 from pathways.web.caller import PageCall, PageCallDep, local_path
-from pathways.web.i18n import _
+from pathways.web.i18n import _, format_number
 from pathways.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -48,6 +48,13 @@ def kind_names() -> dict[str, str]:
     }
 
 
+def size_text(size: int) -> str:
+    """A file size as people read it: whole MiB from 1 MiB up, else kB (never 0)."""
+    if size >= 1024 * 1024:
+        return f"{format_number(round(size / (1024 * 1024), 1))} MiB"
+    return f"{format_number(max(1, round(size / 1024)))} kB"
+
+
 def panel(
     tx: Tx, *, instance_id: int, team: dict[str, str], purpose: str, task_id: int | None = None
 ) -> dict[str, Any]:
@@ -64,10 +71,12 @@ def panel(
             "notes": found.notes,
             "attachments": found.attachments,
             "by_id": {note.id: note for note in found.notes},
+            "step_names": {} if task_id else notes.step_names(tx.session, instance_id),
             "may_write": tx.actor.has_role(Role.CASEWORKER) or tx.actor.has_role(Role.MANAGER),
             "audiences": [TEAM, *sorted(others)],
             "kind_names": kind_names(),
-            "max_mib": tx.settings.attachments.max_bytes // (1024 * 1024),
+            "size_text": size_text,
+            "max_size": size_text(tx.settings.attachments.max_bytes),
         }
     }
 

@@ -198,6 +198,12 @@ def download(
     return attachment, content
 
 
+def step_names(session: Session, instance_id: int) -> dict[int, str]:
+    """The names of the case's steps, to say which step a note or file is on."""
+    rows = session.execute(select(Task.id, Task.name).where(Task.instance_id == instance_id))
+    return {row.id: row.name for row in rows}
+
+
 def safe_filename(name: str) -> str:
     """The last path part, normalised, with only letters, digits, '.', '-', '_' and spaces."""
     base = re.split(r"[\\/]", unicodedata.normalize("NFC", name))[-1]

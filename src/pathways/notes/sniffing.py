@@ -34,6 +34,7 @@ ACCEPTED = (PDF, PNG, JPEG, DOCX, XLSX, ODT, ODS)
 _SIGNATURES = ((b"%PDF-", PDF), (b"\x89PNG\r\n\x1a\n", PNG), (b"\xff\xd8\xff", JPEG))
 _ZIP = b"PK\x03\x04"
 _OOXML_PARTS = (("word/document.xml", DOCX), ("xl/workbook.xml", XLSX))
+_MAX_CONTENT_TYPES = 64 * 1024
 _ODF = {t.media_type.encode(): t for t in (ODT, ODS)}
 
 
@@ -57,7 +58,7 @@ def _office_type(content: bytes) -> FileType | None:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             names = set(archive.namelist())
             if "[Content_Types].xml" in names:
-                return next((kind for part, kind in _OOXML_PARTS if part in names), None)
+                return _ooxml_type(archive, names)
             info = archive.getinfo("mimetype") if "mimetype" in names else None
             if info is None or info.file_size > 100:
                 return None
@@ -68,6 +69,16 @@ def _office_type(content: bytes) -> FileType | None:
 
 class MisleadingName(InvalidData):
     """The filename's extension names another type than the file's bytes are."""
+
+
+def _ooxml_type(archive: zipfile.ZipFile, names: set[str]) -> FileType | None:
+    """docx or xlsx, but not their macro-enabled kin (docm, xlsm) under a plain name."""
+    declared = archive.getinfo("[Content_Types].xml")
+    if declared.file_size > _MAX_CONTENT_TYPES or any(n.endswith("vbaProject.bin") for n in names):
+        return None
+    if b"macroenabled" in archive.read(declared).lower():
+        return None
+    return next((kind for part, kind in _OOXML_PARTS if part in names), None)
 
 
 def check_name(filename: str, kind: FileType) -> None:

@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 # Browser assets: the npm packages pinned in package-lock.json (htmx, bpmn-js and its
-# properties panel, esbuild, bpmnlint), our modeler bundled by esbuild, and the compiled
+# properties panel, esbuild, bpmnlint, swagger-ui-dist for /docs), our modeler bundled by esbuild, and the compiled
 # message catalogues; all build output, git-ignored. Pages work without them (in English,
 # without htmx); the modeler page says how to build its bundle.
 WEB := src/pathways/web
@@ -33,6 +33,9 @@ $(MODELER): $(NPM_STAMP) assets/build.mjs $(wildcard assets/modeler/*) $(wildcar
 assets: setup $(MODELER)
 	mkdir -p $(WEB)/static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js $(WEB)/static/vendor/htmx.min.js
+	mkdir -p $(WEB)/static/vendor/swagger-ui
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css \
+	   node_modules/swagger-ui-dist/LICENSE $(WEB)/static/vendor/swagger-ui/
 	$(BIN)/pybabel compile --statistics -D messages -d $(WEB)/locale
 
 # Extract the pages' English texts and merge them into the fi and sv catalogues.

@@ -61,6 +61,7 @@ def start_page(
             roles = {
                 "designer": tx.actor.has_role(Role.DESIGNER),
                 "manager": tx.actor.has_role(Role.MANAGER),
+                "admin": tx.actor.has_role(Role.ADMIN),
             }
             return render_page(request, "web/start.html", {**call.layout(tx), **roles})
         filters = {"pathway": pathway, "step": step, "client": client, "due": due}

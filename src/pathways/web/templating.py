@@ -19,7 +19,7 @@ from pathways.web import i18n
 
 PACKAGE = Path(__file__).parent.parent
 STATIC_DIR = Path(__file__).parent / "static"
-_SLICES = ("web", "tasks", "cases", "forms", "processes", "dashboards")
+_SLICES = ("web", "tasks", "cases", "forms", "processes", "dashboards", "people", "audit")
 
 # No inline script or style anywhere; htmx is served from /static.
 SECURITY_HEADERS = {

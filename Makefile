@@ -51,10 +51,10 @@ run: setup assets
 	$(BIN)/pathways demo
 	$(BIN)/pathways models deploy bpmn/*.bpmn
 	@echo
-	@echo "Pathways serves http://127.0.0.1:$(PORT) on $${PATHWAYS_DATABASE_URL:-sqlite:///pathways.db}."
+	@echo "Pathways serves http://127.0.0.1:$(PORT) (another port: make run PORT=8080) on $${PATHWAYS_DATABASE_URL:-sqlite:///pathways.db}."
 	@echo "  API and its documentation: http://127.0.0.1:$(PORT)/docs"
-	@echo "  Log in at http://127.0.0.1:$(PORT)/login (or POST /api/session) as anna, ville, helmi or erik (caseworkers), maija (manager),"
-	@echo "  dana (designer) or admin, each with the demo password above."
+	@echo "  Log in at http://127.0.0.1:$(PORT)/login (or POST /api/session) with the demo password above as"
+	@echo "  anna, ville, helmi, erik, elina or tuomas (caseworkers), maija (manager), dana (designer) or admin."
 	@echo "  From the shell: . $(BIN)/activate; pathways --help"
 	@echo
 	$(BIN)/pathways serve --port $(PORT)

@@ -55,6 +55,14 @@ def test_only_administrators_open_the_admin_pages_and_the_refusal_keeps_the_head
     assert "Taken over" not in admin.get("/organisations").text
 
 
+def test_an_admin_starts_on_the_administration_page(site):
+    admin = site.as_user("admin")
+    start = admin.get("/")
+    assert start.url.path == "/admin"
+    for link in ("/users", "/organisations", "/audit", "/docs"):
+        assert f'href="{link}"' in start.text
+
+
 def test_an_admin_creates_a_user_who_then_logs_in_and_can_be_deactivated(site):
     admin = site.as_user("admin")
     created = admin.post_form(
@@ -187,7 +195,9 @@ def test_the_audit_log_filters_pages_and_exports_as_csv(site):
     rows = list(csv.reader(io.StringIO(export.text)))
     assert rows[0][:4] == ["id", "at", "actor", "action"] and len(rows) == 61
     assert all(not cell.startswith("=") for row in rows for cell in row)
-    assert "audit.exported" in admin.get("/audit?action=audit.exported").text
+    looked = admin.get("/audit?action=audit.exported").text
+    assert "audit.exported" in looked and "action: test.event" in looked
+    assert "audit.viewed" in admin.get("/audit?action=audit.viewed").text
 
 
 def test_the_api_documentation_needs_no_other_site(site):

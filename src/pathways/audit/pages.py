@@ -106,6 +106,8 @@ def audit_page(
         events = list(_events(tx, where)) if where else []
         if where is None:  # still an administrator's page: check before answering
             audit.list_events(tx.session, where=audit.AuditFilter(limit=1), actor=tx.actor)
+        if where is not None:  # who looked into the log, and for what
+            _record_view(tx, "audit.viewed", typed)
         more = len(events) > PAGE_SIZE
         events = events[:PAGE_SIZE]
         context: dict[str, Any] = {
@@ -119,6 +121,11 @@ def audit_page(
             "problem": None if where else _("Check the filters: a case is a number, a day a date."),
         }
         return render(request, "audit/log.html", context, status=200 if where else 422)
+
+
+def _record_view(tx: Tx, action: str, typed: Filters) -> None:
+    details = {k: v for k, v in vars(typed).items() if v}
+    audit.record(tx.session, actor=tx.actor.login, action=action, details=details)
 
 
 def _events(tx: Tx, where: audit.AuditFilter) -> list[AuditEvent]:
@@ -157,12 +164,7 @@ def export_csv(
                 headers=SECURITY_HEADERS,
             )
         body = _csv(tx, where)
-        audit.record(
-            tx.session,
-            actor=tx.actor.login,
-            action="audit.exported",
-            details={k: v for k, v in vars(typed).items() if v},
-        )
+        _record_view(tx, "audit.exported", typed)
     headers = {**SECURITY_HEADERS, "Content-Disposition": 'attachment; filename="audit.csv"'}
     return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
 

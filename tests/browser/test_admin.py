@@ -104,3 +104,12 @@ def test_the_api_documentation_is_drawn_offline(page, live):
     expect(page.locator(".swagger-ui .title").first).to_contain_text("Pathways")
     expect(page.locator(".opblock-summary-path", has_text="/api/tasks").first).to_be_visible()
     assert blocked == []
+
+
+def test_a_refused_page_keeps_the_header_and_navigation(page, live):
+    log_in(page, live, login="anna", path="/users")
+    expect(page.get_by_role("heading", name="You cannot open this page")).to_be_visible()
+    expect(page.get_by_role("navigation", name="Main")).to_contain_text("Inbox")
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    page.get_by_role("link", name="Inbox").click()
+    expect(page.get_by_role("heading", name="Inbox")).to_be_visible()

@@ -91,3 +91,9 @@ class TokenOut(BaseModel):
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
+
+
+class IssuedTokenOut(BaseModel):
+    id: int
+    created_at: datetime
+    token: str = Field(description="shown this once; only its SHA-256 is kept")

@@ -10,7 +10,9 @@ import re
 import httpx
 import pytest
 
+from pathways import clock
 from pathways.audit import service as audit
+from pathways.clock import HELSINKI
 from tests.pages.test_languages import english_left
 
 ADMIN_PAGES = (
@@ -177,6 +179,8 @@ def test_the_audit_log_filters_pages_and_exports_as_csv(site):
     by_case = admin.get("/audit?case=2&action=case.read").text
     assert "olli" in by_case and "anna" not in by_case
     assert "No events match" in admin.get("/audit?since=2000-01-01&until=2000-01-02").text
+    today = clock.now().astimezone(HELSINKI).date().isoformat()  # a day in Helsinki
+    assert "olli" in admin.get(f"/audit?since={today}&until={today}&action=case.read").text
     assert admin.get("/audit?case=abc").status_code == 422
 
     with site.db.tx() as s:

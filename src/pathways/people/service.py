@@ -26,11 +26,7 @@ def create_organisation(
     session: Session, *, code: str, kind: str, name: str, covers: Iterable[str] = ()
 ) -> Organisation:
     _check_code(code, "organisation code")
-    try:
-        kind = OrganisationKind(kind).value
-    except ValueError:
-        known = ", ".join(k.value for k in OrganisationKind)
-        raise InvalidData(f"unknown organisation kind '{kind[:40]}' (one of: {known})") from None
+    kind = _kind(kind)
     if session.scalar(select(Organisation.id).where(Organisation.code == code)) is not None:
         raise Conflict(f"organisation '{code}' exists already")
     municipalities = set(covers)

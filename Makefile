@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 # Browser assets: the npm packages pinned in package-lock.json (htmx, bpmn-js and its
-# properties panel, esbuild, bpmnlint), our modeler bundled by esbuild, and the compiled
+# properties panel, esbuild, bpmnlint, swagger-ui-dist for /docs), our modeler bundled by esbuild, and the compiled
 # message catalogues; all build output, git-ignored. Pages work without them (in English,
 # without htmx); the modeler page says how to build its bundle.
 WEB := src/pathways/web
@@ -33,6 +33,9 @@ $(MODELER): $(NPM_STAMP) assets/build.mjs $(wildcard assets/modeler/*) $(wildcar
 assets: setup $(MODELER)
 	mkdir -p $(WEB)/static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js $(WEB)/static/vendor/htmx.min.js
+	mkdir -p $(WEB)/static/vendor/swagger-ui
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css \
+	   node_modules/swagger-ui-dist/LICENSE $(WEB)/static/vendor/swagger-ui/
 	$(BIN)/pybabel compile --statistics -D messages -d $(WEB)/locale
 
 # Extract the pages' English texts and merge them into the fi and sv catalogues.
@@ -48,10 +51,10 @@ run: setup assets
 	$(BIN)/pathways demo
 	$(BIN)/pathways models deploy bpmn/*.bpmn
 	@echo
-	@echo "Pathways serves http://127.0.0.1:$(PORT) on $${PATHWAYS_DATABASE_URL:-sqlite:///pathways.db}."
+	@echo "Pathways serves http://127.0.0.1:$(PORT) (another port: make run PORT=8080) on $${PATHWAYS_DATABASE_URL:-sqlite:///pathways.db}."
 	@echo "  API and its documentation: http://127.0.0.1:$(PORT)/docs"
-	@echo "  Log in at http://127.0.0.1:$(PORT)/login (or POST /api/session) as anna, ville, helmi or erik (caseworkers), maija (manager),"
-	@echo "  dana (designer) or admin, each with the demo password above."
+	@echo "  Log in at http://127.0.0.1:$(PORT)/login (or POST /api/session) with the demo password above as"
+	@echo "  anna, ville, helmi, erik, elina or tuomas (caseworkers), maija (manager), dana (designer) or admin."
 	@echo "  From the shell: . $(BIN)/activate; pathways --help"
 	@echo
 	$(BIN)/pathways serve --port $(PORT)

@@ -16,6 +16,8 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine, text
 
 from pathways.audit.api import router as audit_routes
+from pathways.audit.pages import router as audit_pages
+from pathways.audit.report_api import router as access_report_routes
 from pathways.cases.api import router as case_routes
 from pathways.cases.migration_api import router as migration_routes
 from pathways.cases.pages import router as case_pages
@@ -32,6 +34,8 @@ from pathways.forms.api import router as form_routes
 from pathways.notes.api import router as note_routes
 from pathways.notes.pages import router as note_pages
 from pathways.people.api import router as people_routes
+from pathways.people.organisation_pages import router as organisation_pages
+from pathways.people.pages import router as people_pages
 from pathways.processes.api import router as model_routes
 from pathways.processes.pages import router as model_pages
 from pathways.processes.review_api import router as review_routes
@@ -39,6 +43,7 @@ from pathways.settings import Settings, get_settings
 from pathways.tasks.api import router as task_routes
 from pathways.tasks.pages import router as task_pages
 from pathways.web import errors as page_errors
+from pathways.web.api_docs import router as api_docs
 from pathways.web.pages import router as web_pages
 from pathways.web.templating import STATIC_DIR
 
@@ -54,8 +59,20 @@ API_ROUTERS = (
     form_routes,
     audit_routes,
     note_routes,
+    access_report_routes,
 )
-PAGE_ROUTERS = (web_pages, task_pages, case_pages, model_pages, dashboard_pages, note_pages)
+PAGE_ROUTERS = (
+    web_pages,
+    task_pages,
+    case_pages,
+    model_pages,
+    dashboard_pages,
+    note_pages,
+    people_pages,
+    organisation_pages,
+    audit_pages,
+    api_docs,
+)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -80,6 +97,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Multi-agency public service pathways as BPMN 2.0 processes",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # /docs is served from our own static files (web/api_docs.py)
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine_for(settings.database_url)

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from pathways import clock
 from pathways.audit.models import AuditEvent
+from pathways.cases.models import Client, ProcessInstance
 from pathways.people import permissions
 from pathways.people.actors import Actor
 
@@ -46,6 +47,7 @@ class AuditFilter:
     until: datetime | None = None
     before_id: int | None = None  # page backwards from the newest
     limit: int = 100
+    client_reference: str | None = None  # events of this client's cases
 
 
 def list_events(session: Session, *, where: AuditFilter, actor: Actor) -> Sequence[AuditEvent]:
@@ -64,7 +66,17 @@ def list_events(session: Session, *, where: AuditFilter, actor: Actor) -> Sequen
         query = query.where(AuditEvent.at < where.until)
     if where.before_id is not None:
         query = query.where(AuditEvent.id < where.before_id)
+    if where.client_reference is not None:
+        query = query.where(AuditEvent.instance_id.in_(_cases_of(where.client_reference)))
     return session.scalars(query).all()
+
+
+def _cases_of(reference: str) -> Select[int]:
+    return (
+        select(ProcessInstance.id)
+        .join(Client, Client.id == ProcessInstance.client_id)
+        .where(Client.reference == reference)
+    )
 
 
 def timeline(session: Session, instance_id: int) -> Sequence[AuditEvent]:

@@ -12,13 +12,16 @@ from collections.abc import Collection, Sequence
 from datetime import date
 from functools import lru_cache
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from pathways.audit import service as audit
 from pathways.calendar import WorkingCalendar, finnish_calendar
 from pathways.deadlines.models import ClosedDay
 from pathways.errors import InvalidData
+from pathways.people import permissions
 from pathways.people import service as people
+from pathways.people.actors import Actor
 
 
 def calendar_for(
@@ -61,3 +64,40 @@ def closed_days(session: Session, *, organisation: str) -> Sequence[ClosedDay]:
     return session.scalars(
         select(ClosedDay).where(ClosedDay.organisation_id == found.id).order_by(ClosedDay.day)
     ).all()
+
+
+def open_day(session: Session, *, organisation: str, day: date) -> bool:
+    """Take a closed day back; True if there was one."""
+    found = people.get_organisation(session, organisation)
+    result = session.execute(
+        delete(ClosedDay).where(ClosedDay.organisation_id == found.id, ClosedDay.day == day)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def close_day_as(
+    session: Session, *, actor: Actor, organisation: str, day: date, reason: str | None
+) -> ClosedDay:
+    """An administrator closes a day for an organisation (audited)."""
+    permissions.require_admin(actor)
+    closed = close_day(session, organisation=organisation, day=day, reason=reason)
+    audit.record(
+        session,
+        actor=actor.login,
+        action="organisation.day_closed",
+        details={"code": organisation, "day": day.isoformat()},
+    )
+    return closed
+
+
+def open_day_as(session: Session, *, actor: Actor, organisation: str, day: date) -> bool:
+    """An administrator takes a closed day back (audited)."""
+    permissions.require_admin(actor)
+    opened = open_day(session, organisation=organisation, day=day)
+    audit.record(
+        session,
+        actor=actor.login,
+        action="organisation.day_opened",
+        details={"code": organisation, "day": day.isoformat()},
+    )
+    return opened

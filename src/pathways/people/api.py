@@ -7,10 +7,19 @@ from typing import Annotated
 from fastapi import APIRouter, Cookie, Request, Response
 
 from pathways.edge.caller import COOKIE, CallDep
+from pathways.edge.params import RowId
 from pathways.errors import Unauthenticated
 from pathways.keys import secret_key
 from pathways.people import accounts, sessions
-from pathways.people.schemas import LoginIn, SessionOut, UserCreate, UserOut, UserUpdate
+from pathways.people.schemas import (
+    IssuedTokenOut,
+    LoginIn,
+    SessionOut,
+    TokenOut,
+    UserCreate,
+    UserOut,
+    UserUpdate,
+)
 
 router = APIRouter(prefix="/api", tags=["people"])
 
@@ -88,8 +97,36 @@ def create_user(body: UserCreate, call: CallDep) -> UserOut:
 
 @router.patch("/users/{login}")
 def update_user(login: str, body: UserUpdate, call: CallDep) -> UserOut:
-    """Deactivate (ends every session and token at once), reactivate, or set a password."""
+    """Deactivate (ends every session and token at once), reactivate, set a password, or
+    change the name, e-mail, organisation or roles."""
     with call.begin() as tx:
         return UserOut.of(
             accounts.update_user(tx.session, login=login, change=body, actor=tx.actor)
         )
+
+
+@router.get("/users/{login}/tokens")
+def list_tokens(login: str, call: CallDep) -> list[TokenOut]:
+    """The user's personal API tokens, newest first (never the tokens themselves)."""
+    with call.begin() as tx:
+        found = accounts.list_tokens(tx.session, login=login[:64], actor=tx.actor)
+        return [TokenOut.model_validate(t) for t in found]
+
+
+@router.post("/users/{login}/tokens", status_code=201)
+def issue_token(login: str, call: CallDep) -> IssuedTokenOut:
+    """A new personal API token; this answer is the only time it is seen."""
+    with call.begin() as tx:
+        token = accounts.issue_token(tx.session, login=login[:64], actor=tx.actor)
+        issued = accounts.list_tokens(tx.session, login=login[:64], actor=tx.actor)[0]
+        return IssuedTokenOut(id=issued.id, created_at=issued.created_at, token=token)
+
+
+@router.delete("/users/{login}/tokens/{token_id}")
+def revoke_token(login: str, token_id: RowId, call: CallDep) -> TokenOut:
+    """Revoke one token (revoking a revoked token changes nothing)."""
+    with call.begin() as tx:
+        revoked = accounts.revoke_token(
+            tx.session, login=login[:64], token_id=token_id, actor=tx.actor
+        )
+        return TokenOut.model_validate(revoked)

@@ -158,3 +158,19 @@ def require_reassigner(actor: Actor, organisation_id: int) -> User:
     ):
         return user
     raise NotPermitted("only a manager of the caseworker's organisation may reassign their tasks")
+
+
+def require_access_report_reader(actor: Actor, teams: list[dict[str, str]]) -> None:
+    """Admins, and caseworkers and managers of an organisation that serves one of the
+    client's cases, may tell a client who read their data."""
+    if actor.is_operator or actor.has_role(Role.ADMIN):
+        return
+    user = actor.user
+    works_on_cases = actor.has_role(Role.CASEWORKER) or actor.has_role(Role.MANAGER)
+    if (
+        user is not None
+        and works_on_cases
+        and any(user.organisation.code in t.values() for t in teams)
+    ):
+        return
+    raise NotPermitted("the client is not served by your organisation")

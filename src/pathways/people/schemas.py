@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from pathways.people.models import User
@@ -64,3 +66,34 @@ class UserUpdate(BaseModel):
 
     active: bool | None = None
     password: str | None = Field(default=None, max_length=1024)
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    email: str | None = Field(default=None, max_length=254)
+    organisation: str | None = Field(default=None, max_length=64)
+    roles: list[str] | None = Field(default=None, min_length=1, max_length=4)
+
+
+class OrganisationChange(BaseModel):
+    """What an administrator sets on an organisation (the code never changes)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    kind: str = Field(max_length=32)
+    covers: list[str] = Field(default_factory=list, max_length=500)
+
+
+class TokenOut(BaseModel):
+    """A personal API token as its owner's administrator sees it: never the token itself."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class IssuedTokenOut(BaseModel):
+    id: int
+    created_at: datetime
+    token: str = Field(description="shown this once; only its SHA-256 is kept")

@@ -26,11 +26,7 @@ def create_organisation(
     session: Session, *, code: str, kind: str, name: str, covers: Iterable[str] = ()
 ) -> Organisation:
     _check_code(code, "organisation code")
-    try:
-        kind = OrganisationKind(kind).value
-    except ValueError:
-        known = ", ".join(k.value for k in OrganisationKind)
-        raise InvalidData(f"unknown organisation kind '{kind[:40]}' (one of: {known})") from None
+    kind = _kind(kind)
     if session.scalar(select(Organisation.id).where(Organisation.code == code)) is not None:
         raise Conflict(f"organisation '{code}' exists already")
     municipalities = set(covers)
@@ -45,6 +41,35 @@ def create_organisation(
     session.add(organisation)
     session.flush()
     return organisation
+
+
+def update_organisation(
+    session: Session, *, code: str, kind: str, name: str, covers: Iterable[str]
+) -> Organisation:
+    """Rename an organisation, change its kind or the municipalities it covers."""
+    organisation = get_organisation(session, code)
+    kind = _kind(kind)
+    municipalities = set(covers)
+    if kind == OrganisationKind.MUNICIPALITY:
+        municipalities.add(code)
+    for municipality in municipalities:
+        _check_code(municipality, "municipality code")
+    organisation.kind = kind
+    organisation.name = name.strip()[:200] or organisation.name
+    kept = {c.municipality_code: c for c in organisation.coverage}
+    organisation.coverage = [
+        kept.get(m) or Coverage(municipality_code=m) for m in sorted(municipalities)
+    ]
+    session.flush()
+    return organisation
+
+
+def _kind(kind: str) -> str:
+    try:
+        return OrganisationKind(kind).value
+    except ValueError:
+        known = ", ".join(k.value for k in OrganisationKind)
+        raise InvalidData(f"unknown organisation kind '{kind[:40]}' (one of: {known})") from None
 
 
 def get_organisation(session: Session, code: str) -> Organisation:
@@ -100,6 +125,38 @@ def set_password(session: Session, *, login: str, password: str) -> User:
     user = get_user(session, login)
     user.password_hash = hash_password(password)
     return user
+
+
+def change_user(
+    session: Session,
+    *,
+    login: str,
+    name: str | None = None,
+    email: str | None = None,
+    organisation: str | None = None,
+    roles: Iterable[str] | None = None,
+) -> list[str]:
+    """Change what is given; return the names of the fields that changed."""
+    user = get_user(session, login)
+    changed: list[str] = []
+    if name is not None and name.strip() and name.strip()[:200] != user.name:
+        user.name = name.strip()[:200]
+        changed.append("name")
+    if email is not None and (email.strip() or None) != user.email:
+        user.email = email.strip() or None
+        changed.append("email")
+    if organisation is not None and organisation != user.organisation.code:
+        user.organisation = get_organisation(session, organisation)
+        changed.append("organisation")
+    if roles is not None:
+        role_values = sorted({_role(r) for r in roles})
+        if not role_values:
+            raise InvalidData("a user needs at least one role")
+        if role_values != sorted(user.roles):
+            user.roles = role_values
+            changed.append("roles")
+    session.flush()
+    return changed
 
 
 def set_active(session: Session, *, login: str, active: bool) -> User:

@@ -9,12 +9,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Sequence
 from datetime import timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload
 
 from pathways import clock
+from pathways.errors import NotFound
 from pathways.people.models import ApiToken, User
 from pathways.people.service import get_user
 
@@ -43,6 +45,28 @@ def revoke_all(session: Session, *, login: str) -> int:
         .values(revoked_at=clock.now())
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def list_of(session: Session, *, login: str) -> Sequence[ApiToken]:
+    """Every token the user was issued, newest first (only their digests exist)."""
+    user = get_user(session, login)
+    return session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())
+    ).all()
+
+
+def revoke(session: Session, *, login: str, token_id: int) -> ApiToken:
+    """Revoke one token of the user (revoking a revoked one changes nothing)."""
+    user = get_user(session, login)
+    found = session.scalar(
+        select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id)
+    )
+    if found is None:
+        raise NotFound(f"user '{login[:64]}' has no token {token_id}")
+    if found.revoked_at is None:
+        found.revoked_at = clock.now()
+        session.flush()
+    return found
 
 
 def authenticate(session: Session, token: str) -> User | None:

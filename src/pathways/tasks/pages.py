@@ -58,10 +58,13 @@ def start_page(
 ) -> Response:
     """The inbox for caseworkers; links to their own pages for designers and managers."""
     with call.begin() as tx:
+        if _administrator_only(tx):
+            return RedirectResponse("/admin", status_code=303)
         if not tx.actor.has_role(Role.CASEWORKER):
             roles = {
                 "designer": tx.actor.has_role(Role.DESIGNER),
                 "manager": tx.actor.has_role(Role.MANAGER),
+                "admin": tx.actor.has_role(Role.ADMIN),
             }
             return render_page(request, "web/start.html", {**call.layout(tx), **roles})
         filters = {"pathway": pathway, "step": step, "client": client, "due": due}
@@ -76,6 +79,12 @@ def start_page(
         context = {**call.layout(tx), **_inbox(tx, where)}
         context.update(filters=filters, overdue_only=overdue, filtered=any(filters.values()))
         return render_page(request, "tasks/inbox.html", context)
+
+
+def _administrator_only(tx: Tx) -> bool:
+    """An administrator with no other role starts on the administration page."""
+    others = (Role.CASEWORKER, Role.DESIGNER, Role.MANAGER)
+    return tx.actor.has_role(Role.ADMIN) and not any(tx.actor.has_role(r) for r in others)
 
 
 def _inbox(tx: Tx, where: tasks.TaskFilter) -> dict[str, Any]:

@@ -13,9 +13,14 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
 
+from pathways.db.session import transaction
+from pathways.edge.caller import COOKIE
 from pathways.errors import PathwaysError, Unauthenticated
+from pathways.keys import secret_key
+from pathways.people import sessions
 from pathways.web.caller import StaleForm, login_url
 from pathways.web.templating import render
 
@@ -50,8 +55,32 @@ def page_error(request: Request, error: Exception) -> Response:
     status, kind = _classify(error)
     if status >= 500:
         log.error("page failed", exc_info=error)
-    context: dict[str, Any] = {"status": status, "kind": kind, "user": None}
+        return _error_page(request, status, kind, None)
+    return _with_caller(request, status, kind)
+
+
+def _error_page(
+    request: Request, status: int, kind: str, layout: dict[str, Any] | None
+) -> Response:
+    context: dict[str, Any] = {"status": status, "kind": kind, "user": None, **(layout or {})}
     return render(request, "web/error.html", context, status=status)
+
+
+def _with_caller(request: Request, status: int, kind: str) -> Response:
+    """The error page keeps the header and navigation of whoever is logged in."""
+    token = request.cookies.get(COOKIE)
+    if not token:
+        return _error_page(request, status, kind, None)
+    settings = request.app.state.settings
+    try:
+        with transaction(request.app.state.engine) as session:
+            user = sessions.resolve(session, token=token, settings=settings)
+            if user is None:
+                return _error_page(request, status, kind, None)
+            csrf = sessions.csrf_token(token, secret_key(settings))
+            return _error_page(request, status, kind, {"user": user, "csrf": csrf})
+    except SQLAlchemyError:  # the database failing here too: the page without the caller
+        return _error_page(request, status, kind, None)
 
 
 def _classify(error: Exception) -> tuple[int, str]:

@@ -19,7 +19,17 @@ from pathways.web import i18n
 
 PACKAGE = Path(__file__).parent.parent
 STATIC_DIR = Path(__file__).parent / "static"
-_SLICES = ("web", "tasks", "cases", "forms", "processes", "dashboards", "notes")
+_SLICES = (
+    "web",
+    "tasks",
+    "cases",
+    "forms",
+    "processes",
+    "dashboards",
+    "notes",
+    "people",
+    "audit",
+)
 
 # No inline script or style anywhere; htmx is served from /static.
 SECURITY_HEADERS = {

@@ -33,6 +33,7 @@ from pathways.people.api import router as people_routes
 from pathways.processes.api import router as model_routes
 from pathways.processes.pages import router as model_pages
 from pathways.processes.review_api import router as review_routes
+from pathways.record.api import router as record_routes
 from pathways.settings import Settings, get_settings
 from pathways.tasks.api import router as task_routes
 from pathways.tasks.pages import router as task_pages
@@ -51,6 +52,7 @@ API_ROUTERS = (
     migration_routes,
     form_routes,
     audit_routes,
+    record_routes,
 )
 PAGE_ROUTERS = (web_pages, task_pages, case_pages, model_pages, dashboard_pages)
 

@@ -11,7 +11,6 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from pathways.audit import service as audit
 from pathways.cases import service as cases
 from pathways.edge.caller import Tx
 from pathways.edge.params import RowId
@@ -124,7 +123,7 @@ def case_page(request: Request, case_id: RowId, call: PageCallDep) -> Response:
             "open": [(t, views.badge(t, tx.settings)) for t in open_],
             "cancelled": [t for t in view.tasks if t.state == TaskState.CANCELLED],
             "deadlines": _deadlines(view),
-            "history": audit.timeline(tx.session, case_id),
+            "history": cases.timeline(tx.session, view),
             "step_names": {t.id: t.name for t in view.tasks},
             "team": _team_names(tx, view.instance.team),
         }

@@ -16,6 +16,7 @@ from pathways.people.models import (
     User,
 )
 from pathways.processes.models import ProcessModel, ProcessVersion
+from pathways.record.models import Consent, RecordCorrection, RecordEntry
 from pathways.tasks.models import Task, TaskDraft
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Client",
+    "Consent",
     "ClosedDay",
     "Coverage",
     "IdempotentRequest",
@@ -35,6 +37,8 @@ __all__ = [
     "ProcessInstance",
     "ProcessModel",
     "ProcessVersion",
+    "RecordCorrection",
+    "RecordEntry",
     "Task",
     "TaskDraft",
     "Timer",

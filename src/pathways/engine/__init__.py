@@ -20,6 +20,7 @@ from pathways.engine.dry_run import Answer, DryRun, HumanStep, TimerRun, dry_run
 from pathways.engine.lint import FormCheck, FormKind
 from pathways.engine.migration import migrate
 from pathways.engine.projection import Advance, OpenTask, ThrownMessage, WaitingTimer
+from pathways.engine.reads import names_read, task_properties
 from pathways.engine.runtime import PATHWAYS, Pathway
 from pathways.engine.sandbox import Budget
 from pathways.engine.serialization import SERIALIZER_VERSION
@@ -49,4 +50,6 @@ __all__ = [
     "build",
     "check_incoming",
     "parse_duration",
+    "names_read",
+    "task_properties",
 ]

@@ -26,7 +26,8 @@ def share_problem(schema: dict[str, Any]) -> str | None:
         problem = _field_problem(name, field)
         if problem is not None:
             return problem
-        if isinstance(field, dict) and _nested_share(field):
+        inner = [v for k, v in field.items() if k != KEYWORD] if isinstance(field, dict) else []
+        if _nested_share(inner):
             return f"field '{name}': x-share belongs on the form's own fields, not inside one"
     if KEYWORD in schema:
         return "x-share belongs on the form's fields, not on the form itself"
@@ -48,7 +49,7 @@ def _field_problem(name: str, field: Any) -> str | None:
 
 def _nested_share(value: Any) -> bool:
     if isinstance(value, dict):
-        return any(k == KEYWORD or _nested_share(v) for k, v in value.items() if k != KEYWORD)
+        return KEYWORD in value or any(_nested_share(v) for v in value.values())
     if isinstance(value, list):
         return any(_nested_share(v) for v in value)
     return False

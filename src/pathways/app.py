@@ -34,6 +34,7 @@ from pathways.processes.api import router as model_routes
 from pathways.processes.pages import router as model_pages
 from pathways.processes.review_api import router as review_routes
 from pathways.record.api import router as record_routes
+from pathways.record.pages import router as record_pages
 from pathways.settings import Settings, get_settings
 from pathways.tasks.api import router as task_routes
 from pathways.tasks.pages import router as task_pages
@@ -54,7 +55,7 @@ API_ROUTERS = (
     audit_routes,
     record_routes,
 )
-PAGE_ROUTERS = (web_pages, task_pages, case_pages, model_pages, dashboard_pages)
+PAGE_ROUTERS = (web_pages, task_pages, case_pages, model_pages, dashboard_pages, record_pages)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

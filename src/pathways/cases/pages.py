@@ -6,9 +6,9 @@ Opening a case page is logged as a read of client data (through `cases.show`).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from pathways.cases import service as cases
@@ -18,6 +18,7 @@ from pathways.errors import Conflict, InvalidData, NotFound
 from pathways.people import service as people
 from pathways.people.models import OrganisationKind
 from pathways.processes import service as processes
+from pathways.record import pages as record_pages
 from pathways.tasks.models import TaskState
 from pathways.web import views
 from pathways.web.caller import PageCall, PageCallDep
@@ -110,7 +111,12 @@ def _new_case_form(
 
 
 @router.get("/cases/{case_id}")
-def case_page(request: Request, case_id: RowId, call: PageCallDep) -> Response:
+def case_page(
+    request: Request,
+    case_id: RowId,
+    call: PageCallDep,
+    consent: Annotated[str | None, Query(max_length=16)] = None,
+) -> Response:
     """The client's path across organisations: done, open, waiting deadlines, history."""
     with call.begin() as tx:
         view = cases.show(tx.session, instance_id=case_id, actor=tx.actor, purpose="case page")
@@ -126,6 +132,8 @@ def case_page(request: Request, case_id: RowId, call: PageCallDep) -> Response:
             "history": cases.timeline(tx.session, view),
             "step_names": {t.id: t.name for t in view.tasks},
             "team": _team_names(tx, view.instance.team),
+            **record_pages.case_section(tx, view.instance, list(view.tasks)),
+            "consent_notice": consent,
         }
         return render(request, "cases/case.html", context)
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pathways.db.base import Base, JSONValue, UTCDateTime
 from pathways.people.models import Organisation, User
+from pathways.tasks.models import Task
 
 
 class RecordEntry(Base):
@@ -31,6 +32,7 @@ class RecordEntry(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSONValue)
     organisation: Mapped[Organisation] = relationship()
     recorded_by: Mapped[User | None] = relationship()
+    task: Mapped[Task] = relationship()
     corrections: Mapped[list[RecordCorrection]] = relationship(
         order_by="RecordCorrection.id", cascade="all, delete-orphan"
     )

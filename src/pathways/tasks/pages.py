@@ -23,6 +23,7 @@ from pathways.errors import FieldError, InvalidData
 from pathways.forms import render
 from pathways.people.models import Role
 from pathways.processes import service as processes
+from pathways.record import service as record
 from pathways.tasks import drafts
 from pathways.tasks import service as tasks
 from pathways.tasks.models import Task, TaskState
@@ -33,7 +34,7 @@ from pathways.web.templating import render as render_page
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str | None, Query(max_length=128)]
-_PURPOSE = "task page"
+_PURPOSE = "task"
 
 
 @dataclass(frozen=True)
@@ -230,6 +231,9 @@ def _task_page(
         "draft": draft,
         "saved": saved,
         "handoff": _handoff(tx.session, task, opened),
+        "record": record.for_task(
+            tx.session, actor=tx.actor, task=task, instance=instance, purpose=_PURPOSE
+        ),
     }
     return render_page(request, "tasks/task.html", context, status=status)
 

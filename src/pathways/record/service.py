@@ -18,7 +18,7 @@ from pathways.people.actors import Actor
 from pathways.people.models import Organisation, User
 from pathways.record import visibility
 from pathways.record.models import Consent, RecordEntry
-from pathways.record.sharing import field_title, shared_kinds
+from pathways.record.sharing import field_title, in_form_order, shared_kinds
 from pathways.tasks.models import Task
 
 
@@ -122,11 +122,11 @@ def _answers(
         Answer(
             field=name,
             title=field_title(schema, name),
-            value=value,
+            value=entry.data[name],
             shared_with=sorted(shared_kinds(schema, name)),
             corrected=name in corrected,
         )
-        for name, value in entry.data.items()
+        for name in in_form_order(schema, entry.data)
         if visibility.may_read_field(reader, entry, schema, name, instance, consents)
     ]
 
@@ -179,7 +179,7 @@ def recipients(session: Session, *, task: Task, instance: ProcessInstance) -> li
         if organisation is None or organisation.id == entry.organisation_id:
             continue
         reader = visibility.Reader(organisation.id, kind, code)
-        names = [n for n in entry.data if kind in shared_kinds(schema, n)]
+        names = [n for n in in_form_order(schema, entry.data) if kind in shared_kinds(schema, n)]
         if not names:
             continue
         allowed = [

@@ -74,3 +74,10 @@ def field_title(schema: dict[str, Any] | None, field: str) -> str:
     spec = properties.get(field) if isinstance(properties, dict) else None
     title = spec.get("title") if isinstance(spec, dict) else None
     return title if isinstance(title, str) else field
+
+
+def in_form_order(schema: dict[str, Any] | None, data: dict[str, Any]) -> list[str]:
+    """The fields of `data` in the order the form lists them (stored JSON may reorder)."""
+    properties = (schema or {}).get("properties")
+    order = list(properties) if isinstance(properties, dict) else []
+    return [n for n in order if n in data] + sorted(n for n in data if n not in order)

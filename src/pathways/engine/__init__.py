@@ -9,6 +9,8 @@ Contract:
   messages thrown). The caller writes all of it in one transaction or none of it.
 - Scripts and expressions run only in the sandbox, re-attached after every load.
 - SpiffWorkflow's timers read `pathways.clock`.
+- `task_properties` and `names_read` answer from a stored spec, without a workflow,
+  what a step's properties are and which names its expressions read.
 - `compare` diffs two built specs; `migrate` moves a case's state to another version
   (or says why it cannot); `dry_run` runs a sample case in memory on a simulated clock.
 """

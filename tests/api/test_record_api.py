@@ -57,6 +57,7 @@ def test_a_third_party_sees_its_own_step_until_the_client_consents_and_again_aft
     assert [t["bpmn_id"] for t in shown["tasks"]] == ["activity"]
     assert all(e["task_id"] == activity for e in shown["timeline"])
     assert tuomas.get(f"/api/instances/{case}/record").json() == []
+    assert tuomas.get(f"/api/tasks/{activity}").json()["consent_awaited"] == "third_sector"
     refused = tuomas.post(f"/api/tasks/{activity}/claim")
     assert refused.status_code == 409
     assert "consent" in refused.json()["detail"]
@@ -68,6 +69,7 @@ def test_a_third_party_sees_its_own_step_until_the_client_consents_and_again_aft
 
     assert fields(tuomas.get(f"/api/instances/{case}/record").json()) == {"goals": "Work as a cook"}
     assert len(tuomas.get(f"/api/instances/{case}").json()["tasks"]) == 3
+    assert tuomas.get(f"/api/tasks/{activity}").json()["consent_awaited"] is None
     assert tuomas.post(f"/api/tasks/{activity}/claim").status_code == 200
 
     consent_id = given.json()["id"]

@@ -131,6 +131,9 @@ class RecordedTaskOut(TaskDetailOut):
     shared_by_this_step: list[RecipientOut] = Field(
         description="who this step's answers are shared with, and which fields"
     )
+    consent_awaited: str | None = Field(
+        description="the organisation kind whose consent the step waits for (requiresConsent)"
+    )
 
 
 class CorrectionIn(BaseModel):

@@ -19,7 +19,7 @@ from pathways.people.models import Organisation, User
 from pathways.record import visibility
 from pathways.record.models import Consent, RecordEntry
 from pathways.record.sharing import field_title, in_form_order, shared_kinds
-from pathways.tasks.models import Task
+from pathways.tasks.models import Task, TaskState
 
 
 @dataclass(frozen=True)
@@ -202,14 +202,19 @@ def visible_tasks(
     return visibility.visible_tasks(reader, tasks, consents_of(session, instance.id))
 
 
+def consent_awaited(session: Session, *, instance: ProcessInstance, task: Task) -> str | None:
+    """The organisation kind whose consent this step still waits for (`requiresConsent`)."""
+    properties = engine.task_properties(instance.version.spec).get(task.bpmn_id, {})
+    kind = properties.get("requiresConsent")
+    if kind is None or any(c.covers(kind) for c in consents_of(session, instance.id)):
+        return None
+    return kind
+
+
 def require_consent(session: Session, *, instance: ProcessInstance, task: Task) -> None:
     """A step whose model says `requiresConsent` waits until the client's consent is recorded."""
-    kind = (
-        engine.task_properties(instance.version.spec).get(task.bpmn_id, {}).get("requiresConsent")
-    )
-    if kind is None:
-        return
-    if not any(c.covers(kind) for c in consents_of(session, instance.id)):
+    kind = consent_awaited(session, instance=instance, task=task)
+    if kind is not None:
         raise Conflict(
             f"step '{task.name}' waits for the client's consent to share with {kind}: "
             "record the consent on the case first"
@@ -223,6 +228,7 @@ class TaskRecord:
     answers: ReadableEntry | None
     shared_with_you: list[ReadableEntry]
     recipients: list[Recipient]
+    consent_awaited: str | None  # the kind whose consent the open step waits for
 
 
 def for_task(
@@ -235,4 +241,9 @@ def for_task(
             session, actor=actor, task=task, instance=instance, purpose=purpose
         ),
         recipients=recipients(session, task=task, instance=instance),
+        consent_awaited=(
+            consent_awaited(session, instance=instance, task=task)
+            if task.state == TaskState.OPEN
+            else None
+        ),
     )

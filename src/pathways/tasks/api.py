@@ -69,6 +69,7 @@ def read_task(task_id: RowId, call: CallDep, purpose: Purpose = "task") -> Recor
             answers=EntryOut.of(found.answers) if found.answers else None,
             shared_with_you=[EntryOut.of(e) for e in found.shared_with_you],
             shared_by_this_step=[RecipientOut.of(r) for r in found.recipients],
+            consent_awaited=found.consent_awaited,
         )
 
 

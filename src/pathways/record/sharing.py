@@ -60,6 +60,11 @@ def shared_kinds(schema: dict[str, Any] | None, field: str) -> frozenset[str]:
     properties = (schema or {}).get("properties")
     spec = properties.get(field) if isinstance(properties, dict) else None
     declared = spec.get(KEYWORD, []) if isinstance(spec, dict) else []
+    return expand(declared)
+
+
+def expand(declared: list[str]) -> frozenset[str]:
+    """Organisation kinds, with "team" standing for the statutory team's three."""
     kinds: set[str] = set()
     for kind in declared:
         if kind == TEAM:
@@ -67,6 +72,11 @@ def shared_kinds(schema: dict[str, Any] | None, field: str) -> frozenset[str]:
         else:
             kinds.add(kind)
     return frozenset(kinds)
+
+
+def unknown_kind(declared: list[str]) -> str | None:
+    """The first entry that is neither an organisation kind nor "team"."""
+    return next((k for k in declared if k not in _KNOWN), None)
 
 
 def field_title(schema: dict[str, Any] | None, field: str) -> str:

@@ -77,3 +77,17 @@ def test_the_case_team_records_and_withdraws_consent_on_the_case_page(site):
     assert "consent=invalid" in future.headers["location"]
     tuomas_page = site.as_user("tuomas").get(f"/cases/{case_id}").text
     assert "Record the consent" not in tuomas_page  # only the case team records consent
+
+
+def test_a_note_written_on_the_case_page_reaches_the_team_and_not_the_third_sector(site):
+    case_id = start(site.db, site.settings)
+    anna = site.as_user("anna")
+    answer = anna.post_form(
+        f"/cases/{case_id}/notes",
+        {"text": "Prefers <i>morning</i> meetings", "share": "team"},
+        page=f"/cases/{case_id}",
+    )
+    assert answer.status_code == 303
+    helmi_page = site.as_user("helmi").get(f"/cases/{case_id}").text
+    assert "Prefers &lt;i&gt;morning&lt;/i&gt; meetings" in helmi_page
+    assert "Prefers" not in site.as_user("tuomas").get(f"/cases/{case_id}").text

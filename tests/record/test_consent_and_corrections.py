@@ -83,7 +83,7 @@ def test_a_step_that_requires_consent_cannot_be_claimed_or_completed_without_it(
 def test_only_the_statutory_team_records_consent_and_only_for_kinds_outside_it(db, case):
     with pytest.raises(NotPermitted):
         give_consent(db, case, login="tuomas")
-    with pytest.raises(InvalidData, match="outside the case team"):
+    with pytest.raises(InvalidData, match="consent is asked for these kinds only"):
         give_consent(db, case, kinds=("municipality",))
     consent = give_consent(db, case, login="helmi", kinds=("third_sector", "kela"))
     assert (consent.kinds, consent.method, consent.recorded_by) == (

@@ -28,10 +28,9 @@ from pathways.engine.sandbox import Budget, ScriptFailed
 from pathways.engine.timing import parse_duration
 from pathways.errors import Problem
 from pathways.organisation_kinds import (
+    CONSENT_KINDS,
     ENGLISH_NAMES,
     LEAD_LANE,
-    TEAM_KINDS,
-    OrganisationKind,
     is_lead_lane,
     kind_for_lane,
 )
@@ -40,7 +39,7 @@ FormKind = Literal["schema", "ui"]
 FormCheck = Callable[[str, FormKind], str | None]
 
 # A step may wait for the client's consent to share with an organisation of these kinds.
-_CONSENT_KINDS = frozenset(k.value for k in OrganisationKind if k not in TEAM_KINDS)
+_CONSENT_KINDS = frozenset(k.value for k in CONSENT_KINDS)
 _KIND_NAMES = ", ".join([*ENGLISH_NAMES.values(), f"{LEAD_LANE} (in a called process)"])
 
 
@@ -120,8 +119,8 @@ def _check_properties(element: str, task_spec: Any, check_form: FormCheck) -> It
     consent_kind = properties.get("requiresConsent")
     if consent_kind is not None and consent_kind not in _CONSENT_KINDS:
         yield Problem(
-            f"requiresConsent '{consent_kind[:40]}' is not an organisation kind outside the"
-            f" case team (use one of: {', '.join(sorted(_CONSENT_KINDS))})",
+            f"requiresConsent '{consent_kind[:40]}' is not a kind that needs the client's"
+            f" consent (use one of: {', '.join(sorted(_CONSENT_KINDS))})",
             element,
         )
     working_days = properties.get("dueInWorkingDays")

@@ -11,13 +11,13 @@ from pathways import clock
 from pathways.audit import service as audit
 from pathways.cases.models import ProcessInstance
 from pathways.errors import Conflict, InvalidData, NotFound, NotPermitted
-from pathways.organisation_kinds import TEAM_KINDS, OrganisationKind
+from pathways.organisation_kinds import CONSENT_KINDS, TEAM_KINDS
 from pathways.people.actors import Actor
 from pathways.people.models import Role
 from pathways.record.models import Consent, ConsentMethod
 
 # Consent is asked for the kinds the statutory team may not share with on its own.
-OUTSIDE_TEAM = tuple(k.value for k in OrganisationKind if k not in TEAM_KINDS)
+OUTSIDE_TEAM = tuple(k.value for k in CONSENT_KINDS)
 _MAX_STEPS = 50
 
 
@@ -72,7 +72,7 @@ def _check(kinds: Sequence[str], steps: Sequence[str], given_on: date, method: s
         raise InvalidData("name at least one organisation kind the consent covers")
     wrong = [k for k in kinds if k not in OUTSIDE_TEAM]
     if wrong:
-        raise InvalidData(f"consent is for kinds outside the case team: {', '.join(OUTSIDE_TEAM)}")
+        raise InvalidData(f"consent is asked for these kinds only: {', '.join(OUTSIDE_TEAM)}")
     if len(steps) > _MAX_STEPS or any(not s or len(s) > 255 for s in steps):
         raise InvalidData("steps are up to 50 BPMN ids of the case's steps")
     if method not in {m.value for m in ConsentMethod}:

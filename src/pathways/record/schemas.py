@@ -16,7 +16,7 @@ class ConsentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kinds: list[str] = Field(
-        min_length=1, max_length=7, description="organisation kinds outside the case team"
+        min_length=1, max_length=7, description="kela, education_provider or third_sector"
     )
     steps: list[str] = Field(
         default_factory=list, max_length=50, description="BPMN ids of steps; empty: every step"

@@ -3,11 +3,11 @@
 The rule, in one place for the API, the pages and the CLI:
 - the recording organisation reads everything it recorded;
 - another organisation reads a field when its kind is in the field's `x-share`, it is
-  the case team's member of that kind, and, for kinds outside the statutory team
-  (third sector, education provider, Kela, ELY Centre), the client's consent in force
-  covers its kind and the step;
-- outside the statutory team and without consent, an organisation sees only its own
-  steps of a case and their history;
+  the case team's member of that kind, and, for the kinds that need consent (third
+  sector, education provider, Kela), the client's consent in force covers its kind and
+  the step;
+- without such consent, an organisation of those kinds sees only its own steps of a
+  case and their history;
 - the operator (the command line without --as) reads everything; administrators manage
   people and read the audit log, not client records.
 """
@@ -19,14 +19,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from pathways.cases.models import ProcessInstance
-from pathways.organisation_kinds import TEAM_KINDS
+from pathways.organisation_kinds import CONSENT_KINDS
 from pathways.people.actors import Actor
 from pathways.people.models import Role
 from pathways.record.models import Consent, Note, RecordEntry
 from pathways.record.sharing import expand, shared_kinds
 from pathways.tasks.models import Task
 
-_TEAM = frozenset(kind.value for kind in TEAM_KINDS)
+_NEEDS_CONSENT = frozenset(kind.value for kind in CONSENT_KINDS)
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class Reader:
 
     @property
     def statutory(self) -> bool:
-        return self.everything or self.kind in _TEAM
+        return self.everything or self.kind not in _NEEDS_CONSENT
 
 
 def reader_of(actor: Actor) -> Reader | None:
@@ -69,7 +69,9 @@ def may_read_field(
         return False
     if reader.kind not in shared_kinds(schema, field):
         return False
-    return reader.kind in _TEAM or any(c.covers(reader.kind, entry.step) for c in consents)
+    return reader.kind not in _NEEDS_CONSENT or any(
+        c.covers(reader.kind, entry.step) for c in consents
+    )
 
 
 def may_read_note(
@@ -84,7 +86,7 @@ def may_read_note(
     if reader.kind not in expand(note.share):
         return False
     step = note.task.bpmn_id if note.task is not None else ""
-    return reader.kind in _TEAM or any(c.covers(reader.kind, step) for c in consents)
+    return reader.kind not in _NEEDS_CONSENT or any(c.covers(reader.kind, step) for c in consents)
 
 
 def consented(reader: Reader, consents: Iterable[Consent]) -> Consent | None:

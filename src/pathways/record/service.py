@@ -16,6 +16,7 @@ from pathways.errors import Conflict
 from pathways.people import permissions
 from pathways.people.actors import Actor
 from pathways.people.models import Organisation, User
+from pathways.processes.models import ProcessVersion
 from pathways.record import visibility
 from pathways.record.models import Consent, RecordEntry
 from pathways.record.sharing import field_title, in_form_order, shared_kinds
@@ -202,9 +203,24 @@ def visible_tasks(
     return visibility.visible_tasks(reader, tasks, consents_of(session, instance.id))
 
 
+# sha256 of a version → its steps' properties. A version never changes, and reading its
+# spec column (deferred, tens of kilobytes) on every claim and completion would cost more
+# than the answer.
+_STEP_PROPERTIES: dict[str, dict[str, dict[str, str]]] = {}
+
+
+def step_properties(version: ProcessVersion) -> dict[str, dict[str, str]]:
+    found = _STEP_PROPERTIES.get(version.sha256)
+    if found is None:
+        if len(_STEP_PROPERTIES) >= 256:
+            _STEP_PROPERTIES.clear()
+        found = _STEP_PROPERTIES[version.sha256] = engine.task_properties(version.spec)
+    return found
+
+
 def consent_awaited(session: Session, *, instance: ProcessInstance, task: Task) -> str | None:
     """The organisation kind whose consent this step still waits for (`requiresConsent`)."""
-    properties = engine.task_properties(instance.version.spec).get(task.bpmn_id, {})
+    properties = step_properties(instance.version).get(task.bpmn_id, {})
     kind = properties.get("requiresConsent")
     if kind is None or any(c.covers(kind) for c in consents_of(session, instance.id)):
         return None

@@ -91,3 +91,31 @@ def test_a_note_written_on_the_case_page_reaches_the_team_and_not_the_third_sect
     helmi_page = site.as_user("helmi").get(f"/cases/{case_id}").text
     assert "Prefers &lt;i&gt;morning&lt;/i&gt; meetings" in helmi_page
     assert "Prefers" not in site.as_user("tuomas").get(f"/cases/{case_id}").text
+
+
+def test_the_recording_organisation_corrects_a_step_on_its_page_with_a_reason(site):
+    case_id = start(site.db, site.settings)
+    assessment = task_id(site.db, case_id, "assessment")
+    complete(site, assessment, "ville", ASSESSMENT)
+    ville = site.as_user("ville")
+    form = ville.get(f"/tasks/{assessment}/correct").text
+    assert "Work as a cook" in form and "Reason for the correction" in form
+    fields = {
+        "summary": ASSESSMENT["summary"],
+        "county_request": ASSESSMENT["county_request"],
+        "goals": "Work as a chef",
+        "needs_county": "true",
+    }
+    no_reason = ville.post_form(
+        f"/tasks/{assessment}/correct", fields, page=f"/tasks/{assessment}/correct"
+    )
+    assert no_reason.status_code == 422 and "Give the reason for the correction." in no_reason.text
+    done = ville.post_form(
+        f"/tasks/{assessment}/correct",
+        {**fields, "correction_reason": "misheard"},
+        page=f"/tasks/{assessment}/correct",
+    )
+    assert done.status_code == 303
+    page = ville.get(f"/tasks/{assessment}").text
+    assert "Work as a chef" in page and "(corrected)" in page
+    assert site.as_user("helmi").get(f"/tasks/{assessment}/correct").status_code == 403

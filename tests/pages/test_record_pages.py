@@ -119,3 +119,12 @@ def test_the_recording_organisation_corrects_a_step_on_its_page_with_a_reason(si
     page = ville.get(f"/tasks/{assessment}").text
     assert "Work as a chef" in page and "(corrected)" in page
     assert site.as_user("helmi").get(f"/tasks/{assessment}/correct").status_code == 403
+
+
+def test_consent_and_notes_forms_need_the_pages_csrf_token(site):
+    case_id = start(site.db, site.settings)
+    anna = site.as_user("anna")
+    forged = {"kinds": "third_sector", "method": "written", "given_on": "2026-11-23"}
+    assert anna.http.post(f"/cases/{case_id}/consents", data=forged).status_code == 403
+    assert anna.http.post(f"/cases/{case_id}/notes", data={"text": "x"}).status_code == 403
+    assert "No consent is recorded" in anna.get(f"/cases/{case_id}").text

@@ -74,10 +74,12 @@ def test_a_third_party_sees_its_own_step_until_the_client_consents_and_again_aft
 
     consent_id = given.json()["id"]
     withdrawn = api.integrator("helmi").post(
-        f"/api/instances/{case}/consents/{consent_id}/withdraw", json={}
+        f"/api/instances/{case}/consents/{consent_id}/withdraw"
     )
     assert withdrawn.status_code == 200 and withdrawn.json()["withdrawn_on"] == "2026-11-23"
     assert tuomas.get(f"/api/instances/{case}/record").json() == []
+    again = api.integrator("helmi").post(f"/api/instances/{case}/consents/{consent_id}/withdraw")
+    assert again.status_code == 409
     listed = api.integrator("anna").get(f"/api/instances/{case}/consents").json()
     assert [c["active"] for c in listed] == [False]
 

@@ -127,24 +127,3 @@ def test_reads_of_the_record_are_audited_with_the_purpose_sent(api, case):
     assert (latest["actor"], latest["instance_id"]) == ("helmi", case)
     assert latest["details"]["purpose"] == "planning the visit"
     assert latest["details"]["entries"] != []
-
-
-def test_notes_over_http_are_read_as_their_share_and_the_consent_allow(api, case):
-    ville, helmi, tuomas = (api.integrator(x) for x in ("ville", "helmi", "tuomas"))
-    for text, share in (
-        ("For the county", ["wellbeing_county"]),
-        ("For the forum", ["third_sector"]),
-    ):
-        written = ville.post(f"/api/instances/{case}/notes", json={"text": text, "share": share})
-        assert written.status_code == 201, written.text
-    assert [n["text"] for n in helmi.get(f"/api/instances/{case}/notes").json()] == [
-        "For the county"
-    ]
-    assert tuomas.get(f"/api/instances/{case}/notes").json() == []
-    api.integrator("anna").post(f"/api/instances/{case}/consents", json=CONSENT)
-    assert [n["text"] for n in tuomas.get(f"/api/instances/{case}/notes").json()] == [
-        "For the forum"
-    ]
-    wrong = ville.post(f"/api/instances/{case}/notes", json={"text": "x", "share": ["friends"]})
-    assert wrong.status_code == 422
-    assert api.integrator("erik").get(f"/api/instances/{case}/notes").status_code == 403

@@ -79,20 +79,6 @@ def test_the_case_team_records_and_withdraws_consent_on_the_case_page(site):
     assert "Record the consent" not in tuomas_page  # only the case team records consent
 
 
-def test_a_note_written_on_the_case_page_reaches_the_team_and_not_the_third_sector(site):
-    case_id = start(site.db, site.settings)
-    anna = site.as_user("anna")
-    answer = anna.post_form(
-        f"/cases/{case_id}/notes",
-        {"text": "Prefers <i>morning</i> meetings", "share": "team"},
-        page=f"/cases/{case_id}",
-    )
-    assert answer.status_code == 303
-    helmi_page = site.as_user("helmi").get(f"/cases/{case_id}").text
-    assert "Prefers &lt;i&gt;morning&lt;/i&gt; meetings" in helmi_page
-    assert "Prefers" not in site.as_user("tuomas").get(f"/cases/{case_id}").text
-
-
 def test_the_recording_organisation_corrects_a_step_on_its_page_with_a_reason(site):
     case_id = start(site.db, site.settings)
     assessment = task_id(site.db, case_id, "assessment")
@@ -121,10 +107,9 @@ def test_the_recording_organisation_corrects_a_step_on_its_page_with_a_reason(si
     assert site.as_user("helmi").get(f"/tasks/{assessment}/correct").status_code == 403
 
 
-def test_consent_and_notes_forms_need_the_pages_csrf_token(site):
+def test_the_consent_form_needs_the_pages_csrf_token(site):
     case_id = start(site.db, site.settings)
     anna = site.as_user("anna")
     forged = {"kinds": "third_sector", "method": "written", "given_on": "2026-11-23"}
     assert anna.http.post(f"/cases/{case_id}/consents", data=forged).status_code == 403
-    assert anna.http.post(f"/cases/{case_id}/notes", data={"text": "x"}).status_code == 403
     assert "No consent is recorded" in anna.get(f"/cases/{case_id}").text

@@ -16,7 +16,7 @@ from pathways.people.models import (
     User,
 )
 from pathways.processes.models import ProcessModel, ProcessVersion
-from pathways.record.models import Consent, Note, RecordCorrection, RecordEntry
+from pathways.record.models import Consent, RecordCorrection, RecordEntry
 from pathways.tasks.models import Task, TaskDraft
 
 __all__ = [
@@ -30,7 +30,6 @@ __all__ = [
     "IdempotentRequest",
     "LoginFailure",
     "LoginSession",
-    "Note",
     "DashboardSnapshot",
     "DigestSent",
     "Organisation",

@@ -10,20 +10,12 @@ from pathways import clock
 from pathways.cases import service as cases
 from pathways.cases.progress import lock_instance
 from pathways.edge.caller import CallDep
-from pathways.edge.params import RowId, RowIdQuery
+from pathways.edge.params import RowId
 from pathways.people import permissions
-from pathways.record import consents, notes
+from pathways.record import consents
 from pathways.record import service as record
 from pathways.record.corrections import correct
-from pathways.record.schemas import (
-    ConsentIn,
-    ConsentOut,
-    CorrectionIn,
-    EntryOut,
-    NoteIn,
-    NoteOut,
-    WithdrawIn,
-)
+from pathways.record.schemas import ConsentIn, ConsentOut, CorrectionIn, EntryOut, WithdrawIn
 from pathways.tasks import service as tasks
 
 router = APIRouter(tags=["record"])
@@ -111,34 +103,3 @@ def correct_step(task_id: RowId, body: CorrectionIn, call: CallDep) -> EntryOut:
         )
         assert shown is not None  # the recording organisation reads its own entry
         return EntryOut.of(shown)
-
-
-@router.post("/api/instances/{instance_id}/notes", status_code=201)
-def write_note(instance_id: RowId, body: NoteIn, call: CallDep) -> NoteOut:
-    """A note on the case or on one of its steps, shared as `share` says (default: nobody)."""
-    with call.begin() as tx:
-        note = notes.write(
-            tx.session,
-            instance=cases.get(tx.session, instance_id),
-            text=body.text,
-            share=body.share,
-            task_id=body.task_id,
-            actor=tx.actor,
-        )
-        return NoteOut.of(note)
-
-
-@router.get("/api/instances/{instance_id}/notes")
-def read_notes(
-    instance_id: RowId, call: CallDep, task: RowIdQuery = None, purpose: Purpose = "case_view"
-) -> list[NoteOut]:
-    """The notes the caller may read, oldest first (a logged read)."""
-    with call.begin() as tx:
-        found = notes.readable(
-            tx.session,
-            instance=cases.get(tx.session, instance_id),
-            actor=tx.actor,
-            purpose=purpose,
-            task_id=task,
-        )
-        return [NoteOut.of(n) for n in found]

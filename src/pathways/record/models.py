@@ -92,23 +92,3 @@ class Consent(Base):
         if not self.active or kind not in self.kinds:
             return False
         return step is None or not self.steps or step in self.steps
-
-
-class Note(Base):
-    """A note on a case or on one of its steps, read as a field with its `share` would be."""
-
-    __tablename__ = "record_note"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    instance_id: Mapped[int] = mapped_column(
-        ForeignKey("process_instance.id", ondelete="CASCADE"), index=True
-    )
-    task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"))
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
-    written_by: Mapped[str] = mapped_column(String(64))
-    written_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    text: Mapped[str] = mapped_column(Text)
-    # organisation kinds, or "team", that may read it besides the writing organisation
-    share: Mapped[list[str]] = mapped_column(JSONValue)
-    organisation: Mapped[Organisation] = relationship()
-    task: Mapped[Task | None] = relationship()

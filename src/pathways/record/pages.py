@@ -22,7 +22,7 @@ from pathways.edge.params import RowId
 from pathways.errors import Conflict, InvalidData, NotFound, NotPermitted
 from pathways.forms import render
 from pathways.people import permissions
-from pathways.record import consents, notes, visibility
+from pathways.record import consents
 from pathways.record import service as record
 from pathways.record.corrections import correct
 from pathways.record.models import RecordEntry
@@ -51,8 +51,6 @@ def case_section(tx: Tx, instance: ProcessInstance, tasks: list[Task]) -> dict[s
             tx.session, actor=tx.actor, instance=instance, purpose=PURPOSE, entries=entries
         ),
         "consents": record.consents_of(tx.session, instance.id),
-        "notes": notes.readable(tx.session, instance=instance, actor=tx.actor, purpose=PURPOSE),
-        "may_write_note": tx.actor.user is not None and visibility.reader_of(tx.actor) is not None,
         "may_keep_consent": may_keep,
         "consent_kinds": outside or list(consents.OUTSIDE_TEAM),
         "today": clock.now().date().isoformat(),
@@ -99,23 +97,6 @@ def _day(text: str) -> date:
         return date.fromisoformat(text[:10])
     except ValueError:
         raise InvalidData("the day consent was given is a date") from None
-
-
-@router.post("/cases/{case_id}/notes")
-def write_note(case_id: RowId, call: PageCallDep) -> Response:
-    share = [k for k in call.form.getlist("share") if isinstance(k, str)][:8]
-    try:
-        with call.begin() as tx:
-            notes.write(
-                tx.session,
-                instance=lock_instance(tx.session, case_id),
-                text=call.raw_field("text")[: notes.MAX_TEXT + 1],
-                share=share,
-                actor=tx.actor,
-            )
-    except InvalidData:
-        return RedirectResponse(f"/cases/{case_id}?consent=note-invalid#notes", status_code=303)
-    return RedirectResponse(f"/cases/{case_id}#notes", status_code=303)
 
 
 @router.get("/tasks/{task_id}/correct")

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from pathways.record.models import Consent, ConsentMethod, Note
+from pathways.record.models import Consent, ConsentMethod
 from pathways.record.service import Answer, ReadableEntry, Recipient
 from pathways.tasks.schemas import TaskDetailOut
 
@@ -141,39 +141,3 @@ class CorrectionIn(BaseModel):
 
     changes: dict[str, Any] = Field(description="field → corrected value (null removes it)")
     reason: str = Field(min_length=1, max_length=1000)
-
-
-class NoteIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    text: str = Field(min_length=1, max_length=4000)
-    task_id: int | None = Field(default=None, ge=1, le=2**31 - 1, description="a step's note")
-    share: list[str] = Field(
-        default_factory=list,
-        max_length=8,
-        description='kinds (or "team") that may read it besides your organisation',
-    )
-
-
-class NoteOut(BaseModel):
-    id: int
-    instance_id: int
-    task_id: int | None
-    organisation: str
-    written_by: str
-    written_at: datetime
-    text: str
-    share: list[str]
-
-    @classmethod
-    def of(cls, note: Note) -> NoteOut:
-        return cls(
-            id=note.id,
-            instance_id=note.instance_id,
-            task_id=note.task_id,
-            organisation=note.organisation.code,
-            written_by=note.written_by,
-            written_at=note.written_at,
-            text=note.text,
-            share=note.share,
-        )

@@ -22,8 +22,8 @@ from pathways.cases.models import ProcessInstance
 from pathways.organisation_kinds import CONSENT_KINDS
 from pathways.people.actors import Actor
 from pathways.people.models import Role
-from pathways.record.models import Consent, Note, RecordEntry
-from pathways.record.sharing import expand, shared_kinds
+from pathways.record.models import Consent, RecordEntry
+from pathways.record.sharing import shared_kinds
 from pathways.tasks.models import Task
 
 _NEEDS_CONSENT = frozenset(kind.value for kind in CONSENT_KINDS)
@@ -72,21 +72,6 @@ def may_read_field(
     return reader.kind not in _NEEDS_CONSENT or any(
         c.covers(reader.kind, entry.step) for c in consents
     )
-
-
-def may_read_note(
-    reader: Reader, note: Note, instance: ProcessInstance, consents: Sequence[Consent]
-) -> bool:
-    """A note reads like a field shared with `note.share`; a case note (no step) needs a
-    consent that covers every step."""
-    if reader.everything or note.organisation_id == reader.organisation_id:
-        return True
-    if reader.kind is None or instance.team.get(reader.kind) != reader.code:
-        return False
-    if reader.kind not in expand(note.share):
-        return False
-    step = note.task.bpmn_id if note.task is not None else ""
-    return reader.kind not in _NEEDS_CONSENT or any(c.covers(reader.kind, step) for c in consents)
 
 
 def consented(reader: Reader, consents: Iterable[Consent]) -> Consent | None:

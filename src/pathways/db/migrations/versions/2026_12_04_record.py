@@ -1,4 +1,4 @@
-"""the case record: record entries, their corrections, consents to share, and notes
+"""the case record: record entries, their corrections, and consents to share
 
 Revision ID: 0005_record
 Revises: 0004_pages
@@ -71,29 +71,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index(op.f("ix_consent_instance_id"), "consent", ["instance_id"], unique=False)
-    op.create_table(
-        "record_note",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("instance_id", sa.Integer(), nullable=False),
-        sa.Column("task_id", sa.Integer(), nullable=True),
-        sa.Column("organisation_id", sa.Integer(), nullable=False),
-        sa.Column("written_by", sa.String(length=64), nullable=False),
-        sa.Column("written_at", UTCDateTime(), nullable=False),
-        sa.Column("text", sa.Text(), nullable=False),
-        sa.Column("share", JSONValue, nullable=False),
-        sa.ForeignKeyConstraint(["instance_id"], ["process_instance.id"], ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["organisation_id"], ["organisation.id"]),
-        sa.ForeignKeyConstraint(["task_id"], ["task.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id"),
-    )
-    op.create_index(
-        op.f("ix_record_note_instance_id"), "record_note", ["instance_id"], unique=False
-    )
 
 
 def downgrade() -> None:
-    op.drop_index(op.f("ix_record_note_instance_id"), table_name="record_note")
-    op.drop_table("record_note")
     op.drop_index(op.f("ix_consent_instance_id"), table_name="consent")
     op.drop_table("consent")
     op.drop_index(op.f("ix_record_correction_entry_id"), table_name="record_correction")

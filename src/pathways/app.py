@@ -39,6 +39,8 @@ from pathways.people.pages import router as people_pages
 from pathways.processes.api import router as model_routes
 from pathways.processes.pages import router as model_pages
 from pathways.processes.review_api import router as review_routes
+from pathways.record.api import router as record_routes
+from pathways.record.pages import router as record_pages
 from pathways.settings import Settings, get_settings
 from pathways.tasks.api import router as task_routes
 from pathways.tasks.pages import router as task_pages
@@ -60,6 +62,7 @@ API_ROUTERS = (
     audit_routes,
     note_routes,
     access_report_routes,
+    record_routes,
 )
 PAGE_ROUTERS = (
     web_pages,
@@ -68,6 +71,7 @@ PAGE_ROUTERS = (
     model_pages,
     dashboard_pages,
     note_pages,
+    record_pages,
     people_pages,
     organisation_pages,
     audit_pages,

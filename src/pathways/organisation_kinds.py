@@ -39,6 +39,14 @@ TEAM_KINDS = (
     OrganisationKind.EMPLOYMENT_AREA,
 )
 
+# Kinds outside the statutory team that read a client's record only with the client's
+# consent (the ELY Centre acts as an authority of its own steps, like the team).
+CONSENT_KINDS = (
+    OrganisationKind.KELA,
+    OrganisationKind.EDUCATION_PROVIDER,
+    OrganisationKind.THIRD_SECTOR,
+)
+
 
 def _fold(text: str) -> str:
     return re.sub(r"[\s_]+", "", text).casefold()

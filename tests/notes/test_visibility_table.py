@@ -124,3 +124,47 @@ def test_an_audience_names_the_team_or_organisation_kinds(api, case, audience):
     )
     assert answer.status_code == 422
     assert answer.headers["content-type"] == "application/problem+json"
+
+
+FORUM_WITHOUT_CONSENT = {"barsby to forum, on its step", "forum's own"}
+
+
+@pytest.mark.parametrize(
+    ("steps", "with_consent"),
+    [
+        ([], {"barsby to forum, on the case", "barsby to forum, on the college's step"}),
+        (["course"], {"barsby to forum, on the college's step"}),
+    ],
+)
+def test_consent_opens_notes_shared_with_an_outside_organisation_until_withdrawn(
+    api, case, steps, with_consent
+):
+    case_id, task_ids = case
+    _write_all(api, case_id, task_ids)
+
+    def forum_sees() -> set[str]:
+        answer = api.integrator("tuomas").get(f"/api/instances/{case_id}/notes")
+        assert answer.status_code == 200, answer.text
+        return {n["text"] for n in answer.json()}
+
+    assert forum_sees() == FORUM_WITHOUT_CONSENT
+    given = api.integrator("anna").post(
+        f"/api/instances/{case_id}/consents",
+        json={
+            "kinds": ["third_sector"],
+            "steps": steps,
+            "given_on": "2026-12-01",
+            "method": "in_person",
+        },
+    )
+    assert given.status_code in (200, 201), given.text
+    assert forum_sees() == FORUM_WITHOUT_CONSENT | with_consent
+    # The college (education provider) is not covered by the forum's consent.
+    erik = api.integrator("erik").get(f"/api/instances/{case_id}/notes").json()
+    assert {n["text"] for n in erik} == {"college to team and itself"}
+
+    withdrawn = api.integrator("anna").post(
+        f"/api/instances/{case_id}/consents/{given.json()['id']}/withdraw", json={}
+    )
+    assert withdrawn.status_code == 200, withdrawn.text
+    assert forum_sees() == FORUM_WITHOUT_CONSENT

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
+from pathways.cases import service as cases
+from pathways.errors import Conflict
+from pathways.record import consents
+from tests import factories
 from tests.pathways.conftest import (
     ASSESSMENT,
     CIVIC,
@@ -51,6 +57,18 @@ def test_without_a_plan_guidance_civic_orientation_and_a_third_sector_activity(
     assert case.open() == {"Task_civic_orientation": "barsby", "Task_third_sector": "barsby-forum"}
     case.complete("Task_civic_orientation", "barsby", CIVIC)
     activity = {"organisation_name": "Barsby parents", "activity": "parents_group"}
+    with pytest.raises(Conflict, match="waits for the client's consent"):
+        case.complete("Task_third_sector", "barsby-forum", activity)
+    with db.tx() as s:
+        consents.give(
+            s,
+            instance=cases.get(s, case.id),
+            kinds=["third_sector"],
+            steps=[],
+            given_on=frozen_clock().date(),
+            method="in_person",
+            actor=factories.actor(s, "anna"),
+        )
     assert case.complete("Task_third_sector", "barsby-forum", activity)
 
 

@@ -6,7 +6,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header
 
-from pathways.audit import service as audit
 from pathways.cases import service as cases
 from pathways.cases.schemas import (
     CaseOut,
@@ -59,7 +58,7 @@ def read_case(instance_id: RowId, call: CallDep, purpose: Purpose = "case handli
     with call.begin() as tx:
         view = cases.show(tx.session, instance_id=instance_id, actor=tx.actor, purpose=purpose)
         shown = InstanceOut.of(view.instance, list(view.tasks), list(view.timers))
-        events = audit.timeline(tx.session, instance_id)
+        events = cases.timeline(tx.session, view)
         return CaseOut(
             **shown.model_dump(), timeline=[TimelineEntryOut.model_validate(e) for e in events]
         )

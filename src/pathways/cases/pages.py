@@ -6,12 +6,11 @@ Opening a case page is logged as a read of client data (through `cases.show`).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from pathways.audit import service as audit
 from pathways.cases import service as cases
 from pathways.edge.caller import Tx
 from pathways.edge.params import RowId
@@ -20,6 +19,7 @@ from pathways.notes import pages as notes_pages
 from pathways.people import service as people
 from pathways.people.models import OrganisationKind
 from pathways.processes import service as processes
+from pathways.record import pages as record_pages
 from pathways.tasks.models import TaskState
 from pathways.web import views
 from pathways.web.caller import PageCall, PageCallDep
@@ -112,7 +112,12 @@ def _new_case_form(
 
 
 @router.get("/cases/{case_id}")
-def case_page(request: Request, case_id: RowId, call: PageCallDep) -> Response:
+def case_page(
+    request: Request,
+    case_id: RowId,
+    call: PageCallDep,
+    consent: Annotated[str | None, Query(max_length=16)] = None,
+) -> Response:
     """The client's path across organisations: done, open, waiting deadlines, history."""
     with call.begin() as tx:
         view = cases.show(tx.session, instance_id=case_id, actor=tx.actor, purpose="case page")
@@ -125,12 +130,14 @@ def case_page(request: Request, case_id: RowId, call: PageCallDep) -> Response:
             "open": [(t, views.badge(t, tx.settings)) for t in open_],
             "cancelled": [t for t in view.tasks if t.state == TaskState.CANCELLED],
             "deadlines": _deadlines(view),
-            "history": audit.timeline(tx.session, case_id),
+            "history": cases.timeline(tx.session, view),
             "step_names": {t.id: t.name for t in view.tasks},
             "team": _team_names(tx, view.instance.team),
             **notes_pages.panel(
                 tx, instance_id=case_id, team=view.instance.team, purpose="case page"
             ),
+            **record_pages.case_section(tx, view.instance, list(view.tasks)),
+            "consent_notice": consent,
         }
         return render(request, "cases/case.html", context)
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from pathways import clock, engine
 from pathways.audit import service as audit
+from pathways.audit.models import AuditEvent
 from pathways.cases.models import Client, InstanceState, ProcessInstance
 from pathways.cases.progress import apply_advance, lock_instance, require_running
 from pathways.deadlines.models import Timer
@@ -21,6 +22,7 @@ from pathways.people import permissions
 from pathways.people import service as people
 from pathways.people.actors import Actor
 from pathways.processes import service as processes
+from pathways.record import service as record
 from pathways.settings import Settings
 from pathways.tasks.models import Task, TaskState
 
@@ -42,6 +44,7 @@ class CaseView:
     instance: ProcessInstance
     tasks: Sequence[Task]
     timers: Sequence[Timer]
+    restricted: bool = False  # the reader sees only some steps (outside the statutory team)
 
 
 def start(
@@ -120,7 +123,8 @@ def show(session: Session, *, instance_id: int, actor: Actor, purpose: str) -> C
     """The case with its tasks and timers. Reading client data is logged with its purpose."""
     instance = get(session, instance_id)
     permissions.require_case_reader(actor, instance)
-    tasks = tasks_of(session, instance_id)
+    every = tasks_of(session, instance_id)
+    tasks = record.visible_tasks(session, actor=actor, instance=instance, tasks=every)
     audit.record(
         session,
         actor=actor.login,
@@ -128,7 +132,21 @@ def show(session: Session, *, instance_id: int, actor: Actor, purpose: str) -> C
         instance_id=instance_id,
         details={"purpose": purpose[:200]},
     )
-    return CaseView(instance, tasks, timers_of(session, instance_id))
+    timers = timers_of(session, instance_id)
+    if tasks is every:
+        return CaseView(instance, tasks, timers)
+    seen = {t.spiff_task_id for t in tasks}
+    timers = [t for t in timers if t.attached_to in seen]
+    return CaseView(instance, tasks, timers, restricted=True)
+
+
+def timeline(session: Session, view: CaseView) -> Sequence[AuditEvent]:
+    """What was done to the case, oldest first; a restricted reader sees its own steps'."""
+    events = audit.timeline(session, view.instance.id)
+    if not view.restricted:
+        return events
+    seen = {t.id for t in view.tasks}
+    return [e for e in events if e.task_id in seen]
 
 
 def tasks_of(session: Session, instance_id: int) -> Sequence[Task]:

@@ -17,6 +17,7 @@ from pathways.people.models import (
     User,
 )
 from pathways.processes.models import ProcessModel, ProcessVersion
+from pathways.record.models import Consent, RecordCorrection, RecordEntry
 from pathways.tasks.models import Task, TaskDraft
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Client",
+    "Consent",
     "ClosedDay",
     "Coverage",
     "IdempotentRequest",
@@ -38,6 +40,8 @@ __all__ = [
     "ProcessInstance",
     "ProcessModel",
     "ProcessVersion",
+    "RecordCorrection",
+    "RecordEntry",
     "Task",
     "TaskDraft",
     "Timer",

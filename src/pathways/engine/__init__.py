@@ -9,6 +9,8 @@ Contract:
   messages thrown). The caller writes all of it in one transaction or none of it.
 - Scripts and expressions run only in the sandbox, re-attached after every load.
 - SpiffWorkflow's timers read `pathways.clock`.
+- `task_properties` and `names_read` answer from a stored spec, without a workflow,
+  what a step's properties are and which names its expressions read.
 - `compare` diffs two built specs; `migrate` moves a case's state to another version
   (or says why it cannot); `dry_run` runs a sample case in memory on a simulated clock.
 """
@@ -20,6 +22,7 @@ from pathways.engine.dry_run import Answer, DryRun, HumanStep, TimerRun, dry_run
 from pathways.engine.lint import FormCheck, FormKind
 from pathways.engine.migration import migrate
 from pathways.engine.projection import Advance, OpenTask, ThrownMessage, WaitingTimer
+from pathways.engine.reads import names_read, task_properties
 from pathways.engine.runtime import PATHWAYS, Pathway
 from pathways.engine.sandbox import Budget
 from pathways.engine.serialization import SERIALIZER_VERSION
@@ -49,4 +52,6 @@ __all__ = [
     "build",
     "check_incoming",
     "parse_duration",
+    "names_read",
+    "task_properties",
 ]

@@ -27,11 +27,19 @@ from pathways.engine import sandbox
 from pathways.engine.sandbox import Budget, ScriptFailed
 from pathways.engine.timing import parse_duration
 from pathways.errors import Problem
-from pathways.organisation_kinds import ENGLISH_NAMES, LEAD_LANE, is_lead_lane, kind_for_lane
+from pathways.organisation_kinds import (
+    CONSENT_KINDS,
+    ENGLISH_NAMES,
+    LEAD_LANE,
+    is_lead_lane,
+    kind_for_lane,
+)
 
 FormKind = Literal["schema", "ui"]
 FormCheck = Callable[[str, FormKind], str | None]
 
+# A step may wait for the client's consent to share with an organisation of these kinds.
+_CONSENT_KINDS = frozenset(k.value for k in CONSENT_KINDS)
 _KIND_NAMES = ", ".join([*ENGLISH_NAMES.values(), f"{LEAD_LANE} (in a called process)"])
 
 
@@ -108,6 +116,13 @@ def _check_properties(element: str, task_spec: Any, check_form: FormCheck) -> It
             yield Problem(
                 f"dueIn '{due_in[:40]}' is not an ISO 8601 duration such as P14D", element
             )
+    consent_kind = properties.get("requiresConsent")
+    if consent_kind is not None and consent_kind not in _CONSENT_KINDS:
+        yield Problem(
+            f"requiresConsent '{consent_kind[:40]}' is not a kind that needs the client's"
+            f" consent (use one of: {', '.join(sorted(_CONSENT_KINDS))})",
+            element,
+        )
     working_days = properties.get("dueInWorkingDays")
     if working_days is not None and not (working_days.isdigit() and int(working_days) <= 3650):
         yield Problem(

@@ -25,6 +25,8 @@ from pathways.notes.models import Attachment, Note
 from pathways.people import permissions
 from pathways.people.actors import Actor
 from pathways.people.models import Role, User
+from pathways.record import service as record
+from pathways.record.models import Consent
 from pathways.settings import Settings
 from pathways.tasks.models import Task
 
@@ -262,27 +264,38 @@ def _note_text(text: str) -> str:
     return cleaned
 
 
-def _task_organisations(session: Session, instance_id: int) -> dict[int, int | None]:
+def _steps_of(session: Session, instance_id: int) -> dict[int, _Step]:
     rows = session.execute(
-        select(Task.id, Task.organisation_id).where(Task.instance_id == instance_id)
+        select(Task.id, Task.organisation_id, Task.bpmn_id).where(Task.instance_id == instance_id)
     ).all()
-    return {row.id: row.organisation_id for row in rows}
+    return {row.id: _Step(row.organisation_id, row.bpmn_id) for row in rows}
+
+
+@dataclass(frozen=True)
+class _Step:
+    organisation_id: int | None
+    bpmn_id: str
 
 
 @dataclass(frozen=True)
 class _Case:
-    """What the visibility rule needs of a case: its team and its steps' organisations."""
+    """What the visibility rule needs of a case: its team, its steps and its consents."""
 
     team: dict[str, str]
-    steps: dict[int, int | None]
+    steps: dict[int, _Step]
+    consents: Sequence[Consent]
 
 
 def _case_of(session: Session, instance: ProcessInstance) -> _Case:
-    return _Case(instance.team, _task_organisations(session, instance.id))
+    return _Case(
+        instance.team,
+        _steps_of(session, instance.id),
+        record.consents_of(session, instance.id),
+    )
 
 
 def _sees(actor: Actor, item: Note | Attachment, case: _Case) -> bool:
-    return visibility.may_see(actor, item, team=case.team, task_organisations=case.steps)
+    return visibility.may_see(actor, item, team=case.team, steps=case.steps, consents=case.consents)
 
 
 def _of_case(

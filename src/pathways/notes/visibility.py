@@ -6,16 +6,18 @@ Everything that answers notes or attachments (lists, pages, downloads) asks
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
 from pathways.errors import InvalidData
-from pathways.organisation_kinds import TEAM_KINDS, OrganisationKind
+from pathways.organisation_kinds import CONSENT_KINDS, TEAM_KINDS, OrganisationKind
 from pathways.people.actors import Actor
 from pathways.people.models import Role
+from pathways.record.models import Consent
 
 TEAM = "team"  # the audience word for the statutory case team's three kinds
 _KINDS = {kind.value for kind in OrganisationKind}
+_NEEDS_CONSENT = frozenset(kind.value for kind in CONSENT_KINDS)
 
 
 class Shared(Protocol):
@@ -39,12 +41,23 @@ def audience_of(chosen: Iterable[str]) -> list[str]:
     return sorted(kinds)
 
 
+class Step(Protocol):
+    """What the rule reads of a case's step: who does it and which BPMN step it is."""
+
+    @property
+    def organisation_id(self) -> int | None: ...
+
+    @property
+    def bpmn_id(self) -> str: ...
+
+
 def may_see(
     actor: Actor,
     item: Shared,
     *,
     team: Mapping[str, str],
-    task_organisations: Mapping[int, int | None],
+    steps: Mapping[int, Step],
+    consents: Sequence[Consent],
 ) -> bool:
     """Whether `actor` may see `item` on a case served by `team` (kind -> organisation code).
 
@@ -52,16 +65,12 @@ def may_see(
     - Otherwise the reader's organisation must serve the case and its kind be in the
       item's audience. Caseworkers and managers read notes; an administrator's role
       gives no access to their content (need to know).
-    - Organisations outside the statutory team (any kind but municipality, wellbeing
-      services county and employment area: third sector, education provider, Kela, the
-      ELY Centre) see an item only when it is on their own task and shared with their
-      kind. `task_organisations` maps the case's task ids to their organisations.
+    - The kinds that need the client's consent to be shared with (third sector,
+      education provider, Kela: as in the record) see an item on their own step without
+      it, as they see the step itself; anything else only while a consent in force
+      covers their kind (and the item's step, or every step for a note on the case).
+      `steps` maps the case's task ids to their steps; `consents` are the case's.
     - The local operator (command line, no user) sees everything.
-
-    The client's consent for sharing outside the statutory team (the record slice) is
-    to be checked here too, once it is recorded on the case: an outside organisation
-    would then also need consent covering its kind, and lose access on withdrawal.
-    Keep this the only place that decides, so that check is added once.
     """
     user = actor.user
     if user is None:
@@ -73,6 +82,11 @@ def may_see(
     kind = user.organisation.kind
     if team.get(kind) != user.organisation.code or kind not in item.audience:
         return False
-    if kind in TEAM_KINDS:
+    if kind not in _NEEDS_CONSENT:
         return True
-    return item.task_id is not None and task_organisations.get(item.task_id) == user.organisation_id
+    step = steps.get(item.task_id) if item.task_id is not None else None
+    if step is not None and step.organisation_id == user.organisation_id:
+        return True
+    if step is None:
+        return any(c.covers(kind) and not c.steps for c in consents)
+    return any(c.covers(kind, step.bpmn_id) for c in consents)

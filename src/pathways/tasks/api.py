@@ -12,6 +12,8 @@ from pathways.edge.caller import CallDep, Tx
 from pathways.edge.faults import crash_point
 from pathways.edge.idempotent import run_once
 from pathways.edge.params import RowId, RowIdQuery
+from pathways.record import service as record
+from pathways.record.schemas import EntryOut, RecipientOut, RecordedTaskOut
 from pathways.tasks import service as tasks
 from pathways.tasks.models import TaskState
 from pathways.tasks.schemas import AssignIn, CompleteIn, CompletionOut, TaskDetailOut, TaskOut
@@ -53,11 +55,22 @@ def list_tasks(
 
 
 @router.get("/{task_id}")
-def read_task(task_id: RowId, call: CallDep, purpose: Purpose = "case handling") -> TaskDetailOut:
-    """The task with its documentation, form and the client's essentials (a logged read)."""
+def read_task(task_id: RowId, call: CallDep, purpose: Purpose = "task") -> RecordedTaskOut:
+    """The task with its documentation, form, the client's essentials, its recorded answers
+    and what other organisations shared for it (a logged read)."""
     with call.begin() as tx:
         task = tasks.read(tx.session, task_id=task_id, actor=tx.actor, purpose=purpose)
-        return TaskDetailOut.detail(task, cases.get(tx.session, task.instance_id))
+        instance = cases.get(tx.session, task.instance_id)
+        found = record.for_task(
+            tx.session, actor=tx.actor, task=task, instance=instance, purpose=purpose
+        )
+        return RecordedTaskOut(
+            **TaskDetailOut.detail(task, instance).model_dump(),
+            answers=EntryOut.of(found.answers) if found.answers else None,
+            shared_with_you=[EntryOut.of(e) for e in found.shared_with_you],
+            shared_by_this_step=[RecipientOut.of(r) for r in found.recipients],
+            consent_awaited=found.consent_awaited,
+        )
 
 
 @router.post("/{task_id}/claim")

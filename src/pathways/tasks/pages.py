@@ -24,6 +24,7 @@ from pathways.forms import render
 from pathways.notes import pages as notes_pages
 from pathways.people.models import Role
 from pathways.processes import service as processes
+from pathways.record import service as record
 from pathways.tasks import drafts
 from pathways.tasks import service as tasks
 from pathways.tasks.models import Task, TaskState
@@ -34,7 +35,7 @@ from pathways.web.templating import render as render_page
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str | None, Query(max_length=128)]
-_PURPOSE = "task page"
+_PURPOSE = "task"
 
 
 @dataclass(frozen=True)
@@ -242,6 +243,9 @@ def _task_page(
         "handoff": _handoff(tx.session, task, opened),
         **notes_pages.panel(
             tx, instance_id=instance.id, team=instance.team, purpose=_PURPOSE, task_id=task.id
+        ),
+        "record": record.for_task(
+            tx.session, actor=tx.actor, task=task, instance=instance, purpose=_PURPOSE
         ),
     }
     return render_page(request, "tasks/task.html", context, status=status)

@@ -23,6 +23,7 @@ from pathways.people.actors import Actor
 from pathways.people.models import Organisation, User
 from pathways.processes import service as processes
 from pathways.processes.models import ProcessModel, ProcessVersion
+from pathways.record import service as record
 from pathways.settings import Settings
 from pathways.tasks import drafts
 from pathways.tasks.models import Task, TaskState
@@ -127,7 +128,7 @@ def get(session: Session, task_id: int) -> Task:
 
 
 def claim(session: Session, *, task_id: int, actor: Actor) -> Task:
-    _, task = lock_task(session, task_id)
+    instance, task = lock_task(session, task_id)
     if (
         task.assignee_id is not None
         and actor.user is not None
@@ -137,6 +138,7 @@ def claim(session: Session, *, task_id: int, actor: Actor) -> Task:
             f"task {task_id} is claimed by {task.assignee.login if task.assignee else '?'}"
         )
     task.assignee = permissions.require_task_worker(actor, task)
+    record.require_consent(session, instance=instance, task=task)
     _record(session, actor, "task.claimed", task)
     return task
 
@@ -227,6 +229,7 @@ def complete(
     instance, task = lock_task(session, task_id)
     require_running(instance)
     worker = permissions.require_task_worker(actor, task)
+    record.require_consent(session, instance=instance, task=task)
     engine.check_incoming(data)
     _validate(instance, task, data)
     pathway = processes.pathway_for(instance.version, settings)
@@ -234,6 +237,7 @@ def complete(
         instance.workflow_state, instance.serializer_version, task.spiff_task_id, data
     )
     opened = apply_advance(session, instance, advance, completed_by=worker.id, settings=settings)
+    record.record_step(session, instance=instance, task=task, data=data, by=worker)
     drafts.discard_all(session, task_id=task.id)
     _record(session, actor, "task.completed", task, step=task.bpmn_id)
     return Completion(task=task, opened=opened, case_finished=advance.finished)

@@ -16,6 +16,7 @@ from starlette.responses import HTMLResponse
 
 from pathways.settings import Settings
 from pathways.web import i18n
+from pathways.web.answers import answer_text, kind_name
 
 PACKAGE = Path(__file__).parent.parent
 STATIC_DIR = Path(__file__).parent / "static"
@@ -27,6 +28,7 @@ _SLICES = (
     "processes",
     "dashboards",
     "notes",
+    "record",
     "people",
     "audit",
 )
@@ -68,6 +70,7 @@ def environment() -> Environment:
         LANGUAGES=i18n.LANGUAGES,
     )
     env.filters.update(day=i18n.format_day, moment=i18n.format_moment, number=i18n.format_number)
+    env.filters.update(answer=answer_text, form_text=i18n.form_text, kind_name=kind_name)
     return env
 
 

@@ -7,7 +7,9 @@ Contract:
   fire_timers, cancel) and comes back as an `Advance`: the new state and its
   projection (open human tasks, waiting timers, what completed, was cancelled or fired,
   messages thrown). The caller writes all of it in one transaction or none of it.
-- Scripts and expressions run only in the sandbox, re-attached after every load.
+- Scripts and expressions run only in the sandbox, re-attached after every load, and
+  the sandbox runs them in worker processes (`sandbox_pool`) that a crash or a
+  freeze kills instead of the server.
 - SpiffWorkflow's timers read `pathways.clock`.
 - `compare` diffs two built specs; `migrate` moves a case's state to another version
   (or says why it cannot); `dry_run` runs a sample case in memory on a simulated clock.
@@ -22,6 +24,7 @@ from pathways.engine.migration import migrate
 from pathways.engine.projection import Advance, OpenTask, ThrownMessage, WaitingTimer
 from pathways.engine.runtime import PATHWAYS, Pathway
 from pathways.engine.sandbox import Budget
+from pathways.engine.sandbox_pool import configure_workers
 from pathways.engine.serialization import SERIALIZER_VERSION
 from pathways.engine.timing import add_duration, parse_duration
 
@@ -48,5 +51,6 @@ __all__ = [
     "add_duration",
     "build",
     "check_incoming",
+    "configure_workers",
     "parse_duration",
 ]

@@ -23,7 +23,7 @@ from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptTask
 from SpiffWorkflow.bpmn.specs.mixins.service_task import ServiceTask
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity
 
-from pathways.engine import sandbox
+from pathways.engine import sandbox, sandbox_pool
 from pathways.engine.sandbox import Budget, ScriptFailed
 from pathways.engine.timing import parse_duration
 from pathways.errors import Problem
@@ -144,7 +144,7 @@ def _check_timer(element: str, definition: Any, budget: Budget) -> Iterator[Prob
         yield Problem(f"timer expression does not compile in the sandbox: {reason}", element)
         return
     try:
-        value = sandbox.evaluate(expression, {}, budget)
+        value = sandbox_pool.evaluate(expression, {}, budget)
     except ScriptFailed as error:
         if _LOOKS_LIKE_ISO.match(expression.strip()):
             yield Problem(

@@ -3,6 +3,7 @@
 Contract: `script_engine(budget)` gives the engine to attach to every workflow
 (again after every deserialize). Script tasks, pre/post scripts, gateway conditions,
 timer and other expressions then run in `pathways.engine.sandbox` with that budget,
+in a worker process of `sandbox_pool`,
 with SpiffWorkflow's semantics: a script updates the task data in place (only data;
 on failure the task data is left as it was), an expression reads the task data over
 the external context (data objects). A failure comes out as SpiffWorkflow's
@@ -20,7 +21,7 @@ from SpiffWorkflow.bpmn.script_engine.python_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import TaskDataEnvironment
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
-from pathways.engine import sandbox
+from pathways.engine import sandbox_pool
 from pathways.engine.sandbox import Budget, ScriptError
 
 
@@ -38,7 +39,9 @@ class SandboxedEnvironment(TaskDataEnvironment):  # type: ignore[misc]
         external_context: Mapping[str, Any] | None = None,
     ) -> Any:
         # Task data shadows the external context, as in SpiffWorkflow.
-        return sandbox.evaluate(expression, {**(external_context or {}), **context}, self.budget)
+        return sandbox_pool.evaluate(
+            expression, {**(external_context or {}), **context}, self.budget
+        )
 
     def execute(
         self,
@@ -49,7 +52,7 @@ class SandboxedEnvironment(TaskDataEnvironment):  # type: ignore[misc]
         external = external_context or {}
         self.check_for_overwrite(context, external)
         namespace = {**external, **context}
-        sandbox.execute(script, namespace, self.budget)
+        sandbox_pool.execute(script, namespace, self.budget)
         for name in external:  # the external context is lent, not task data
             namespace.pop(name, None)
         context.clear()

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from pathways.engine import Budget, build
+from pathways.engine import Budget, Pathway, build
 from pathways.engine.lint_limits import constant_parts
+from pathways.errors import ScriptFailure
 from pathways.forms.service import FormCatalog
 from tests.model_xml import one_step
 
@@ -96,3 +97,17 @@ def test_a_timer_reading_case_data_is_checked_for_its_constant_parts() -> None:
 
 def test_failures_of_constant_parts_that_are_not_budgets_wait_for_run_time() -> None:
     assert problems(one_step(script="x = 1 if flag else 1 / 0")) == []
+
+
+def test_a_timer_value_computed_from_case_data_is_checked_when_reached() -> None:
+    (process,) = build(
+        one_step(timer="f'P{days}D'"), max_bytes=2_000_000, check_form=FORMS.problem, budget=BUDGET
+    )
+    assert process.problems == ()
+    pathway = Pathway(process.spec, BUDGET)
+    with pytest.raises(ScriptFailure) as failure:
+        pathway.start({"days": 10**10})
+    assert (
+        failure.value.message == "deadline: timer value 'P10000000000D' is more than 100 years away"
+    )
+    assert len(pathway.start({"days": 3}).timers) == 1

@@ -117,10 +117,16 @@ class PreconditionFailed(PathwaysError):
 
 
 class ScriptFailure(PathwaysError):
-    """A script or expression in a model failed or ran out of budget; nothing was saved."""
+    """A script or expression in a model failed or ran out of budget; nothing was saved.
+
+    `element` is the BPMN id of the element that ran it, when known."""
 
     status = 422
     title = "Script failed"
+
+    def __init__(self, message: str, element: str | None = None) -> None:
+        super().__init__(message)
+        self.element = element
 
 
 class EngineFailure(PathwaysError):

@@ -52,6 +52,9 @@ class DeadlineSettings(BaseModel):
         default=5, gt=0, description="wait after a timer's first failed firing; doubles each time"
     )
     max_backoff_seconds: float = Field(default=3600, gt=0)
+    incident_after: int = Field(
+        default=3, ge=1, le=100, description="failed firings of a case before it is an incident"
+    )
     closed_days: list[date] = Field(
         default_factory=list,
         description="days closed for every organisation, beyond weekends and public holidays",

@@ -182,7 +182,7 @@ def engine_errors() -> Iterator[None]:
         element = _element_of(error)
         cause = _script_error(error)
         if cause is not None:
-            raise ScriptFailure(f"{element}: {cause.message}") from None
+            raise ScriptFailure(f"{element}: {cause.message}", element) from None
         raise EngineFailure(f"{element}: {_first_line(error)}") from None
     except SpiffWorkflowException as error:
         raise EngineFailure(_first_line(error)) from None

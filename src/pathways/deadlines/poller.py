@@ -60,6 +60,17 @@ class NotFired(Exception):
     """The engine did not fire a timer the projection says is due."""
 
 
+class CaseFailed(Exception):
+    """The model made one case of a batch fail: written down without firing it again.
+
+    Firing a poison case twice per tick would cost two killed workers instead of one."""
+
+    def __init__(self, instance_id: int, error: PathwaysError) -> None:
+        super().__init__(error.message)
+        self.instance_id = instance_id
+        self.error = error
+
+
 @dataclass(frozen=True)
 class Claimed:
     id: int
@@ -125,7 +136,10 @@ def tick(
         # Rare: a case failed or a lease ran out. Case by case, so that only the failing
         # case is written down as failed and only the lost leases are skipped.
         log.info("batch of %s cases retried one by one: %s", len(cases), _reason(error))
-        return fire_one_by_one(engine, settings, cases, owner=owner, now_source=now_source)
+        known = {error.instance_id: error.error} if isinstance(error, CaseFailed) else {}
+        return fire_one_by_one(
+            engine, settings, cases, owner=owner, now_source=now_source, known=known
+        )
 
 
 def fire_together(
@@ -149,7 +163,10 @@ def fire_together(
             # The database's clock without asking it again, so each case has its own
             # moment (and lateness): its time at the start plus what has passed since.
             now = at_start + timedelta(seconds=time.monotonic() - started)
-            _fire(session, settings, instance_id, timers, now)
+            try:
+                _fire(session, settings, instance_id, timers, now)
+            except PathwaysError as error:
+                raise CaseFailed(instance_id, error) from None
         ids = [t.id for timers in cases.values() for t in timers]
         _hold_leases(session, ids, owner, now_source)
         _release(session, ids)
@@ -163,11 +180,14 @@ def fire_one_by_one(
     *,
     owner: str,
     now_source: NowSource,
+    known: dict[int, PathwaysError] | None = None,
 ) -> TickReport:
-    """Each case in a transaction of its own."""
+    """Each case in a transaction of its own; `known` failures are written, not re-fired."""
     fired = failed = lost = 0
     for instance_id, timers in cases.items():
         try:
+            if known and instance_id in known:
+                raise known[instance_id]
             fire_case(engine, settings, instance_id, timers, owner=owner, now_source=now_source)
             fired += len(timers)
         except LeaseLost:

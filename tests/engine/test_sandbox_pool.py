@@ -4,6 +4,7 @@ Real worker processes throughout; budgets are small so each poison costs a secon
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -153,3 +154,25 @@ def test_a_worker_has_none_of_the_servers_environment(monkeypatch: pytest.Monkey
         assert b"not-for-scripts" not in environ
     finally:
         worker.kill()
+
+
+def test_other_threads_keep_evaluating_while_a_worker_crashes(pool: WorkerPool) -> None:
+    results: list[object] = []
+    errors: list[BaseException] = []
+
+    def evaluate_many(n: int) -> None:
+        try:
+            results.extend(sandbox_pool.evaluate("n * 2", {"n": n}, QUICK) for _ in range(20))
+        except BaseException as error:  # noqa: BLE001 — collected for the assertion
+            errors.append(error)
+
+    threads = [threading.Thread(target=evaluate_many, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    with pytest.raises(WorkerLost):
+        sandbox_pool.execute(NESTED_HASH, {}, Budget(seconds=2, wall_seconds=4))
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert sorted(set(results)) == [0, 2, 4, 6] and len(results) == 80
+    assert len(pool._idle) <= pool.config.workers  # replacements never overfill the pool

@@ -81,8 +81,13 @@ class Worker:
         assert self.process.stdin is not None and self.process.stdout is not None
         self.stdin, self.stdout = self.process.stdin.fileno(), self.process.stdout.fileno()
         self.retired = False
-        if not self._read(time.monotonic() + START_SECONDS).get("ready"):
-            raise RuntimeError("the script worker did not start")
+        try:
+            ready = self._read(time.monotonic() + START_SECONDS).get("ready")
+        except _Lost:
+            ready = False
+        if not ready:
+            self.kill()
+            raise ScriptFailed("the script worker did not start")
 
     def ask(self, request: dict[str, Any], wall_seconds: float) -> dict[str, Any]:
         deadline = time.monotonic() + wall_seconds
@@ -190,11 +195,12 @@ class WorkerPool:
         return Worker(self.config)
 
     def _give_back(self, worker: Worker) -> None:
-        if worker.retired:
-            worker.kill()
-            return
         with self._lock:
-            self._idle.append(worker)
+            keep = not worker.retired and len(self._idle) < self.config.workers
+            if keep:
+                self._idle.append(worker)
+        if not keep:
+            worker.kill()
 
     def _lose(self, worker: Worker, how: str, wall_seconds: float) -> WorkerLost:
         code = worker.kill()

@@ -4,7 +4,12 @@ and stops trying, until an administrator retries or cancels it. Real worker proc
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -22,6 +27,7 @@ from pathways.tasks import service as tasks
 from pathways.tasks.models import Task
 from tests import factories
 
+BIN = Path(sys.executable).parent / "pathways"
 CRASH = {"start_mode": "", "complete_mode": "", "timer_mode": "crash", "size": 200_000}
 FREEZE = {**CRASH, "timer_mode": "freeze"}
 PLAIN = {**CRASH, "timer_mode": ""}
@@ -145,3 +151,36 @@ def test_a_freezing_timer_is_stopped_by_the_watchdog_and_becomes_an_incident(
     assert report.failed == 1
     (incident,) = incidents_of(db, bad)
     assert incident.element == "after_wait" and "was stopped" in incident.reason
+
+
+def test_a_worker_process_survives_a_poison_timer_and_opens_one_incident(db, settings):
+    if db.dialect != "sqlite":
+        pytest.skip("the command line is tested on a database file")
+    with db.tx() as s:
+        factories.team(s)
+        factories.deploy(s, settings, "sandbox_poison")
+    bad = waiting_after_intake(db, settings, "C-1", CRASH)
+    good = waiting_after_intake(db, settings, "C-2", PLAIN)
+    env = {
+        **os.environ,
+        "PATHWAYS_DATABASE_URL": db.url,
+        "PATHWAYS_DEADLINES__CLOCK_SKEW_FOR_TESTS_SECONDS": "7200",  # the hour has passed
+        "PATHWAYS_DEADLINES__BACKOFF_SECONDS": "0.1",
+    }
+    outcomes = []
+    for _ in range(4):
+        result = subprocess.run(
+            [str(BIN), "worker", "--once"], env=env, capture_output=True, text=True, timeout=120
+        )
+        assert result.returncode == 0, result.stderr  # not 139: the crash was the worker's
+        outcomes.append(result.stderr.strip().splitlines()[-1])
+        time.sleep(0.5)  # past the backoff
+    assert outcomes == [
+        "worker: 1 timers fired, 1 failed",
+        "worker: 0 timers fired, 1 failed",
+        "worker: 0 timers fired, 1 failed",
+        "worker: 0 timers fired, 0 failed",  # an incident now: no longer claimed
+    ]
+    assert follow_ups(db, good) == ["open"]
+    (incident,) = incidents_of(db, bad)
+    assert (incident.element, incident.attempts, incident.state) == ("after_wait", 3, "open")

@@ -23,22 +23,39 @@ _BIG = 1 << 62
 HEADER = struct.Struct(">I")
 
 
-def encode(value: Any) -> Any:  # noqa: C901 — one branch per type, flat
-    if value is None or value is True or value is False or isinstance(value, str | float):
-        return value
+_PLAIN = frozenset({str, float, bool, type(None)})
+
+
+def _item(value: Any) -> Any:
+    # Inlined checks for the common case: most task data is text and small numbers.
     kind = type(value)
-    if kind is int or isinstance(value, int):
-        return value if -_BIG < value < _BIG else {TAG: "int", "v": hex(value)}
+    if kind in _PLAIN or (kind is int and -_BIG < value < _BIG):
+        return value
+    return encode(value)
+
+
+def encode(value: Any) -> Any:
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
     if kind is list:
-        return [encode(item) for item in value]
+        return [_item(item) for item in value]
     if kind is dict:
         if TAG not in value and all(type(key) is str for key in value):
-            return {key: encode(item) for key, item in value.items()}
+            return {key: _item(item) for key, item in value.items()}
         return {TAG: "dict", "v": [[encode(k), encode(v)] for k, v in value.items()]}
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = int(value)
+        return value if -_BIG < value < _BIG else {TAG: "int", "v": hex(value)}
+    return _encode_other(value)
+
+
+def _encode_other(value: Any) -> Any:  # noqa: C901 — one branch per type, flat
+    kind = type(value)
     if kind is tuple:
-        return {TAG: "tuple", "v": [encode(item) for item in value]}
+        return {TAG: "tuple", "v": [_item(item) for item in value]}
     if kind is set or kind is frozenset:
-        return {TAG: kind.__name__, "v": [encode(item) for item in value]}
+        return {TAG: kind.__name__, "v": [_item(item) for item in value]}
     if isinstance(value, datetime):  # before date, its base
         return {TAG: "datetime", "v": value.isoformat()}
     if isinstance(value, date | time):
@@ -49,6 +66,8 @@ def encode(value: Any) -> Any:  # noqa: C901 — one branch per type, flat
         return {TAG: "complex", "v": [value.real, value.imag]}
     if kind is bytes:
         return {TAG: "bytes", "v": value.hex()}
+    if isinstance(value, str | float):  # subclasses of the plain kinds
+        return str(value) if isinstance(value, str) else float(value)
     raise TypeError(f"a {kind.__name__} is not data")
 
 
@@ -68,14 +87,21 @@ _DECODERS: dict[str, Any] = {
 
 
 def decode(tree: Any) -> Any:
-    if isinstance(tree, list):
-        return [decode(item) for item in tree]
-    if isinstance(tree, dict):
+    kind = type(tree)
+    if kind is list:
+        return [item if type(item) in _SCALAR_JSON else decode(item) for item in tree]
+    if kind is dict:
         tag = tree.get(TAG)
         if tag is None:
-            return {key: decode(item) for key, item in tree.items()}
+            return {
+                key: item if type(item) in _SCALAR_JSON else decode(item)
+                for key, item in tree.items()
+            }
         return _DECODERS[tag](tree["v"])
     return tree
+
+
+_SCALAR_JSON = frozenset({str, int, float, bool, type(None)})
 
 
 def frame(message: dict[str, Any]) -> bytes:

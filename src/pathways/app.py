@@ -22,7 +22,7 @@ from pathways.cases.pages import router as case_pages
 from pathways.dashboards.api import router as dashboard_routes
 from pathways.dashboards.daily import DailyJobs
 from pathways.dashboards.pages import router as dashboard_pages
-from pathways.db.session import engine_for
+from pathways.db.session import READ_ONLY, engine_for
 from pathways.deadlines.scheduler import Poller
 from pathways.edge import openapi, problems
 from pathways.edge.metrics import Metrics
@@ -124,7 +124,7 @@ def _body_limit(settings: Settings) -> Callable[[str], int]:
 def _health(app: FastAPI) -> Callable[[], dict[str, str]]:
     def healthz() -> dict[str, str]:
         """Alive and able to reach the database."""
-        with app.state.engine.connect() as connection:
+        with app.state.engine.connect().execution_options(**{READ_ONLY: True}) as connection:
             connection.execute(text("SELECT 1"))
         return {"status": "ok"}
 

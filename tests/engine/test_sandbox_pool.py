@@ -176,3 +176,11 @@ def test_other_threads_keep_evaluating_while_a_worker_crashes(pool: WorkerPool) 
     assert errors == []
     assert sorted(set(results)) == [0, 2, 4, 6] and len(results) == 80
     assert len(pool._idle) <= pool.config.workers  # replacements never overfill the pool
+
+
+def test_the_kernel_ends_a_long_c_call_even_without_the_watchdog(pool: WorkerPool) -> None:
+    lenient_watchdog = Budget(seconds=0.5, wall_seconds=60)
+    with pytest.raises(WorkerLost) as lost:
+        sandbox_pool.evaluate(FROZEN_CALL, {}, lenient_watchdog)
+    assert lost.value.how == "crashed" and "SIGXCPU" in lost.value.message
+    assert sandbox_pool.evaluate("1", {}, QUICK) == 1

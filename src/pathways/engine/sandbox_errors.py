@@ -1,8 +1,9 @@
 """The sandbox's budget and its errors, shared by every sandbox module.
 
 Contract:
-- `Budget` is what one run may use: `seconds` of wall-clock time and `max_size` items
-  or characters in any value it builds or leaves behind.
+- `Budget` is what one run may use: `seconds` of its thread's CPU time, `max_size` items
+  or characters in any value it builds or leaves behind, and, out of process,
+  `wall_seconds` of real time before the watchdog kills its worker.
 - Every refusal or failure is a `ScriptError` with a one-line `message` and, when
   known, the script's `line`: `ScriptRejected` (does not compile in the sandbox),
   `ScriptFailed` (raised while running), its `BudgetExceeded` (too long, too large)

@@ -103,7 +103,10 @@ class Worker:
         size = HEADER.unpack(header)[0]
         if size > MAX_REPLY:
             raise _Lost("crashed")
-        return parse(self._exactly(size, deadline))
+        try:
+            return parse(self._exactly(size, deadline))
+        except (ValueError, RecursionError):  # not what a worker of ours sends
+            raise _Lost("crashed") from None
 
     def _exactly(self, size: int, deadline: float) -> bytes:
         chunks: list[bytes] = []
@@ -268,7 +271,10 @@ _ERRORS = {"rejected": ScriptRejected, "budget": BudgetExceeded, "failed": Scrip
 
 def _result(reply: dict[str, Any]) -> Any:
     if reply.get("ok"):
-        return decode(reply.get("value"))
+        try:
+            return decode(reply.get("value"))
+        except (KeyError, ValueError, TypeError, IndexError, RecursionError):
+            raise ScriptFailed("the script's worker sent back what is not data") from None
     error = _ERRORS.get(str(reply.get("kind")), ScriptFailed)
     line = reply.get("line")
     raise error(str(reply.get("message"))[:1000], line if isinstance(line, int) else None)

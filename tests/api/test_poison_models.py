@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from pathways.incidents import service as incidents
 from tests import factories
 from tests.model_xml import one_step
 
@@ -154,3 +155,36 @@ def test_incidents_are_for_admins(poison):
     assert poison.integrator("admin").get("/api/incidents").json() == []
     assert poison.integrator("admin").post("/api/incidents/7/retry").status_code == 404
     assert poison.integrator("mari").post("/api/incidents/7/cancel").status_code == 403
+
+
+def test_an_admin_lists_retries_and_cancels_incidents_over_http(poison):
+    with poison.db.tx() as s:
+        case = factories.start(s, poison.settings, "sandbox_poison", reference="C-7", data=CRASH)
+        first = incidents.open_incident(
+            s, instance_id=case.id, element="after_wait", reason="crashed", attempts=3
+        )
+        assert first is not None
+    admin = poison.integrator("admin")
+    (listed,) = admin.get("/api/incidents").json()
+    assert {k: listed[k] for k in ("id", "instance_id", "model", "element", "attempts")} == {
+        "id": first.id,
+        "instance_id": case.id,
+        "model": "sandbox_poison",
+        "element": "after_wait",
+        "attempts": 3,
+    }
+    retried = admin.post(f"/api/incidents/{first.id}/retry")
+    assert retried.status_code == 200 and retried.json()["state"] == "retried"
+    assert retried.json()["closed_by"] == "admin"
+    assert admin.post(f"/api/incidents/{first.id}/retry").status_code == 409
+    assert admin.get("/api/incidents").json() == []
+    assert [i["id"] for i in admin.get("/api/incidents?state=all").json()] == [first.id]
+    with poison.db.tx() as s:
+        second = incidents.open_incident(
+            s, instance_id=case.id, element="after_wait", reason="crashed", attempts=3
+        )
+        assert second is not None
+    assert admin.post(f"/api/incidents/{second.id}/cancel").json()["state"] == "cancelled"
+    assert admin.get(f"/api/instances/{case.id}").json()["state"] == "cancelled"
+    actions = [e["action"] for e in admin.get(f"/api/audit?instance={case.id}").json()]
+    assert {"incident.opened", "incident.retried", "incident.cancelled"} <= set(actions)

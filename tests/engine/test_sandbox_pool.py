@@ -20,6 +20,7 @@ from pathways.engine.sandbox_errors import (
     BudgetExceeded,
     ScriptFailed,
     ScriptRejected,
+    WorkerBusy,
     WorkerLost,
 )
 from pathways.engine.sandbox_pool import PoolConfig, Worker, WorkerPool
@@ -184,3 +185,23 @@ def test_the_kernel_ends_a_long_c_call_even_without_the_watchdog(pool: WorkerPoo
         sandbox_pool.evaluate(FROZEN_CALL, {}, lenient_watchdog)
     assert lost.value.how == "crashed" and "SIGXCPU" in lost.value.message
     assert sandbox_pool.evaluate("1", {}, QUICK) == 1
+
+
+def test_a_run_that_finds_every_worker_busy_says_so_after_waiting() -> None:
+    pool = WorkerPool(PoolConfig(workers=1, memory_mb=256, queue_seconds=0.3))
+    sandbox_pool.POOL, previous = pool, sandbox_pool.POOL
+    try:
+        frozen = threading.Thread(
+            target=lambda: pytest.raises(WorkerLost, sandbox_pool.evaluate, FROZEN_CALL, {}, QUICK)
+        )
+        frozen.start()
+        deadline = time.monotonic() + 10
+        while pool.started == 0 and time.monotonic() < deadline:  # the one slot is taken
+            time.sleep(0.01)
+        with pytest.raises(WorkerBusy):
+            sandbox_pool.evaluate("1", {}, QUICK)
+        frozen.join(timeout=30)
+        assert sandbox_pool.evaluate("1", {}, QUICK) == 1
+    finally:
+        sandbox_pool.POOL = previous
+        pool.close()

@@ -321,9 +321,12 @@ def _give_up_if_poisoned(
     """After `incident_after` failed firings, the case becomes an incident and waits.
 
     Only failures the model causes (a script or timer that failed, crashed or froze its
-    worker, a case the engine cannot advance) count: a database or lease problem is the
-    replica's, not the case's, and is retried with backoff alone."""
+    worker, a case the engine cannot advance) count: a database or lease problem, or no
+    free script worker, is the replica's, not the case's, and is retried with backoff
+    alone."""
     if not isinstance(error, PathwaysError) or attempts < settings.deadlines.incident_after:
+        return
+    if getattr(error, "transient", False):  # every script worker was busy: load, not poison
         return
     element = getattr(error, "element", None) or _timer_element(session, timers)
     incidents.open_incident(

@@ -53,3 +53,7 @@ class WorkerLost(BudgetExceeded):
     def __init__(self, message: str, how: str, line: int | None = None) -> None:
         super().__init__(message, line)
         self.how = how
+
+
+class WorkerBusy(BudgetExceeded):
+    """No worker process became free in time: the replica's load, not the script's."""

@@ -45,6 +45,7 @@ from pathways.engine.sandbox_errors import (
     BudgetExceeded,
     ScriptFailed,
     ScriptRejected,
+    WorkerBusy,
     WorkerLost,
 )
 
@@ -58,6 +59,7 @@ class PoolConfig:
     workers: int = 4
     memory_mb: int = 512
     cpu_life_seconds: int = 3600
+    queue_seconds: float = 30.0  # how long a run waits for a free worker
 
 
 class Worker:
@@ -161,8 +163,8 @@ class WorkerPool:
 
     def run(self, request: dict[str, Any], wall_seconds: float) -> dict[str, Any]:
         slots = self._slots
-        if not slots.acquire(timeout=START_SECONDS):
-            raise BudgetExceeded("no script worker became free in time")
+        if not slots.acquire(timeout=self.config.queue_seconds):
+            raise WorkerBusy("no script worker became free in time")
         try:
             return self._run(request, wall_seconds)
         finally:

@@ -88,6 +88,7 @@ test: lint typecheck bpmnlint pytest
 
 bench: setup
 	$(BIN)/python bench/engine_overhead.py
+	$(BIN)/python bench/sandbox_cost.py
 
 # Task-list and dashboard queries at 100,000 cases, and mixed load on one and two replicas.
 bench-load: setup

@@ -19,6 +19,7 @@ def one_step(
     script: str | None = None,
     condition: str | None = None,
     timer: str | None = None,
+    timer_kind: str = "timeDuration",
     due_in: str | None = None,
     process_id: str = "one_step",
 ) -> bytes:
@@ -50,7 +51,7 @@ def one_step(
     if timer:
         body.append(
             '<bpmn:boundaryEvent id="deadline" attachedToRef="work" cancelActivity="false">'
-            f"<bpmn:timerEventDefinition><bpmn:timeDuration>{escape(timer)}</bpmn:timeDuration>"
+            f"<bpmn:timerEventDefinition><bpmn:{timer_kind}>{escape(timer)}</bpmn:{timer_kind}>"
             '</bpmn:timerEventDefinition></bpmn:boundaryEvent><bpmn:endEvent id="late"/>'
         )
         flows.append(("f_late", "deadline", "late", None))

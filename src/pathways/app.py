@@ -24,13 +24,14 @@ from pathways.cases.pages import router as case_pages
 from pathways.dashboards.api import router as dashboard_routes
 from pathways.dashboards.daily import DailyJobs
 from pathways.dashboards.pages import router as dashboard_pages
-from pathways.db.session import engine_for
+from pathways.db.session import READ_ONLY, engine_for
 from pathways.deadlines.scheduler import Poller
 from pathways.edge import openapi, problems
 from pathways.edge.metrics import Metrics
 from pathways.edge.middleware import BodyLimit, RequestContext
 from pathways.errors import PollerRunning
 from pathways.forms.api import router as form_routes
+from pathways.incidents.api import router as incident_routes
 from pathways.notes.api import router as note_routes
 from pathways.notes.pages import router as note_pages
 from pathways.people.api import router as people_routes
@@ -60,6 +61,7 @@ API_ROUTERS = (
     migration_routes,
     form_routes,
     audit_routes,
+    incident_routes,
     note_routes,
     access_report_routes,
     record_routes,
@@ -150,7 +152,7 @@ def _body_limit(settings: Settings) -> Callable[[str], int]:
 def _health(app: FastAPI) -> Callable[[], dict[str, str]]:
     def healthz() -> dict[str, str]:
         """Alive and able to reach the database."""
-        with app.state.engine.connect() as connection:
+        with app.state.engine.connect().execution_options(**{READ_ONLY: True}) as connection:
             connection.execute(text("SELECT 1"))
         return {"status": "ok"}
 

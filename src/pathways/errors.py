@@ -124,10 +124,18 @@ class PreconditionFailed(PathwaysError):
 
 
 class ScriptFailure(PathwaysError):
-    """A script or expression in a model failed or ran out of budget; nothing was saved."""
+    """A script or expression in a model failed or ran out of budget; nothing was saved.
+
+    `element` is the BPMN id of the element that ran it, when known; `transient` says
+    that the script never ran because every script worker was busy."""
 
     status = 422
     title = "Script failed"
+
+    def __init__(self, message: str, element: str | None = None, transient: bool = False) -> None:
+        super().__init__(message)
+        self.element = element
+        self.transient = transient
 
 
 class EngineFailure(PathwaysError):

@@ -22,6 +22,13 @@ class SandboxSettings(BaseModel):
     max_size: int = Field(
         default=1_000_000, gt=0, description="largest str/list/int a script may build"
     )
+    wall_seconds: float = Field(
+        default=3.0, gt=0, le=120, description="real time before a script's worker is killed"
+    )
+    workers: int = Field(default=4, ge=1, le=64, description="script worker processes")
+    memory_mb: int = Field(
+        default=512, ge=128, le=16384, description="address space of each script worker"
+    )
 
 
 class DeadlineSettings(BaseModel):
@@ -45,6 +52,9 @@ class DeadlineSettings(BaseModel):
         default=5, gt=0, description="wait after a timer's first failed firing; doubles each time"
     )
     max_backoff_seconds: float = Field(default=3600, gt=0)
+    incident_after: int = Field(
+        default=3, ge=1, le=100, description="failed firings of a case before it is an incident"
+    )
     closed_days: list[date] = Field(
         default_factory=list,
         description="days closed for every organisation, beyond weekends and public holidays",

@@ -92,5 +92,5 @@ def test_a_timer_start_event_that_delays_the_first_step_deploys():
 
 
 def test_a_cycle_timer_start_event_is_refused_with_the_reason():
-    (problem,) = problems_of(model_with_start_timer('<bpmn:timeCycle>"R/P1D"</bpmn:timeCycle>'))
+    (problem,) = problems_of(model_with_start_timer('<bpmn:timeCycle>"R3/P1D"</bpmn:timeCycle>'))
     assert problem.startswith("start: a cycle timer cannot start cases: a case needs a client")

@@ -377,7 +377,9 @@ def test_an_endless_script_task_is_stopped_by_its_budget() -> None:
     error = engine_failure("endless")
     assert isinstance(error.__cause__, BudgetExceeded)
     assert (error.line_number, error.error_line) == (1, "while True: pass")
-    assert time.monotonic() - started < ENGINE_BUDGET.seconds + 1.0
+    # Stopped by the sandbox's own deadline check, well before the worker's watchdog;
+    # the bound leaves room for starting a worker process on a busy machine.
+    assert time.monotonic() - started < ENGINE_BUDGET.wall_seconds
 
 
 def test_a_script_task_error_names_the_failing_line() -> None:

@@ -17,6 +17,7 @@ from pathways.cli.cases import instances
 from pathways.cli.closed_days import close_day
 from pathways.cli.dashboard import dashboard
 from pathways.cli.edge import run, table
+from pathways.cli.incidents import incidents_app
 from pathways.cli.models import models
 from pathways.cli.serve import serve
 from pathways.cli.tasks import tasks_app
@@ -37,6 +38,7 @@ app.add_typer(users, name="users")
 app.add_typer(models, name="models")
 app.add_typer(instances, name="instances")
 app.add_typer(tasks_app, name="tasks")
+app.add_typer(incidents_app, name="incidents")
 app.command("serve")(serve)
 app.add_typer(dashboard, name="dashboard")
 app.command("worker")(worker)

@@ -6,6 +6,7 @@ from pathways.dashboards.models import DashboardSnapshot
 from pathways.db.base import Base
 from pathways.deadlines.models import ClosedDay, Timer
 from pathways.idempotency.models import IdempotentRequest
+from pathways.incidents.models import Incident
 from pathways.notes.models import Attachment, Note
 from pathways.notifications.models import DigestSent, OutgoingMail
 from pathways.people.models import (
@@ -30,6 +31,7 @@ __all__ = [
     "ClosedDay",
     "Coverage",
     "IdempotentRequest",
+    "Incident",
     "LoginFailure",
     "LoginSession",
     "Note",

@@ -26,6 +26,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
 
 
+# Execution option of a connection that only reads: on SQLite it takes no write lock.
+READ_ONLY = "pathways_read_only"
+
+
 class _SQLiteWriters:
     """Transactions take SQLite's write lock when they start (`BEGIN IMMEDIATE`), so two
     commands that read a case and write it back are serialised instead of failing at
@@ -41,6 +45,11 @@ class _SQLiteWriters:
         self._wait = wait_seconds
 
     def begin(self, conn: Any) -> None:
+        if conn.get_execution_options().get(READ_ONLY):
+            # A reader (WAL) never waits for a writer, e.g. `/healthz` while a request
+            # runs a slow script inside its transaction.
+            conn.exec_driver_sql("BEGIN")
+            return
         # A timeout, not a deadlock, if this thread already writes on another connection:
         # then SQLite's own busy timeout decides, as it would without this queue.
         if self._lock.acquire(timeout=self._wait):

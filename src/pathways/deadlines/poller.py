@@ -13,6 +13,8 @@ Contract:
   transaction: a lost lease leaves that case to whoever holds it now, a failure is
   written to its timers (`last_error`, `attempts`, `next_attempt_at` with a doubling
   backoff) and never holds up the other cases.
+- A case whose firing the model made fail `incident_after` times becomes an incident
+  (`pathways.incidents`); no timer of a case with an open incident is claimed.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from pathways.db.session import transaction
 from pathways.deadlines.firing import fire_due
 from pathways.deadlines.models import Timer, TimerState
 from pathways.errors import PathwaysError
+from pathways.incidents import service as incidents
 from pathways.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -55,6 +58,17 @@ class LeaseLost(Exception):
 
 class NotFired(Exception):
     """The engine did not fire a timer the projection says is due."""
+
+
+class CaseFailed(Exception):
+    """The model made one case of a batch fail: written down without firing it again.
+
+    Firing a poison case twice per tick would cost two killed workers instead of one."""
+
+    def __init__(self, instance_id: int, error: PathwaysError) -> None:
+        super().__init__(error.message)
+        self.instance_id = instance_id
+        self.error = error
 
 
 @dataclass(frozen=True)
@@ -84,6 +98,7 @@ def claim(
             Timer.due_at < now,  # strictly, as the engine compares
             or_(Timer.next_attempt_at.is_(None), Timer.next_attempt_at <= now),
             or_(Timer.lease_until.is_(None), Timer.lease_until < now),
+            ~incidents.blocks(Timer.instance_id),
         )
         .order_by(Timer.due_at)
         .limit(limit)
@@ -121,7 +136,10 @@ def tick(
         # Rare: a case failed or a lease ran out. Case by case, so that only the failing
         # case is written down as failed and only the lost leases are skipped.
         log.info("batch of %s cases retried one by one: %s", len(cases), _reason(error))
-        return fire_one_by_one(engine, settings, cases, owner=owner, now_source=now_source)
+        known = {error.instance_id: error.error} if isinstance(error, CaseFailed) else {}
+        return fire_one_by_one(
+            engine, settings, cases, owner=owner, now_source=now_source, known=known
+        )
 
 
 def fire_together(
@@ -145,7 +163,10 @@ def fire_together(
             # The database's clock without asking it again, so each case has its own
             # moment (and lateness): its time at the start plus what has passed since.
             now = at_start + timedelta(seconds=time.monotonic() - started)
-            _fire(session, settings, instance_id, timers, now)
+            try:
+                _fire(session, settings, instance_id, timers, now)
+            except PathwaysError as error:
+                raise CaseFailed(instance_id, error) from None
         ids = [t.id for timers in cases.values() for t in timers]
         _hold_leases(session, ids, owner, now_source)
         _release(session, ids)
@@ -159,11 +180,14 @@ def fire_one_by_one(
     *,
     owner: str,
     now_source: NowSource,
+    known: dict[int, PathwaysError] | None = None,
 ) -> TickReport:
-    """Each case in a transaction of its own."""
+    """Each case in a transaction of its own; `known` failures are written, not re-fired."""
     fired = failed = lost = 0
     for instance_id, timers in cases.items():
         try:
+            if known and instance_id in known:
+                raise known[instance_id]
             fire_case(engine, settings, instance_id, timers, owner=owner, now_source=now_source)
             fired += len(timers)
         except LeaseLost:
@@ -173,7 +197,8 @@ def fire_one_by_one(
             try:
                 with transaction(engine) as session:
                     _hold_leases(session, [t.id for t in timers], owner, now_source)
-                    _write_failure(session, settings, timers, error, now_source(session))
+                    attempts = _write_failure(session, settings, timers, error, now_source(session))
+                    _give_up_if_poisoned(session, settings, instance_id, timers, error, attempts)
                 failed += len(timers)
             except LeaseLost:  # another poller holds them now: theirs to write down
                 lost += len(timers)
@@ -260,8 +285,10 @@ def _write_failure(
     timers: Sequence[Claimed],
     error: BaseException,
     now: datetime,
-) -> None:
-    """The reason and the next try, and the lease given up (the caller holds it)."""
+) -> int:
+    """The reason and the next try, and the lease given up (the caller holds it).
+
+    Returns the most attempts any of the timers has had."""
     config = settings.deadlines
     rows = session.execute(
         select(Timer.id, Timer.attempts).where(Timer.id.in_([t.id for t in timers]))
@@ -280,6 +307,40 @@ def _write_failure(
             for row in rows
         ],
     )
+    return max((row.attempts for row in rows), default=0)
+
+
+def _give_up_if_poisoned(
+    session: Session,
+    settings: Settings,
+    instance_id: int,
+    timers: Sequence[Claimed],
+    error: BaseException,
+    attempts: int,
+) -> None:
+    """After `incident_after` failed firings, the case becomes an incident and waits.
+
+    Only failures the model causes (a script or timer that failed, crashed or froze its
+    worker, a case the engine cannot advance) count: a database or lease problem, or no
+    free script worker, is the replica's, not the case's, and is retried with backoff
+    alone."""
+    if not isinstance(error, PathwaysError) or attempts < settings.deadlines.incident_after:
+        return
+    if getattr(error, "transient", False):  # every script worker was busy: load, not poison
+        return
+    element = getattr(error, "element", None) or _timer_element(session, timers)
+    incidents.open_incident(
+        session,
+        instance_id=instance_id,
+        element=element,
+        reason=_reason(error),
+        attempts=attempts,
+    )
+
+
+def _timer_element(session: Session, timers: Sequence[Claimed]) -> str:
+    found = session.scalar(select(Timer.bpmn_id).where(Timer.id == timers[0].id))
+    return found or "timer"
 
 
 def backoff(attempts: int, base: float, ceiling: float) -> timedelta:
@@ -296,6 +357,7 @@ def seconds_to_next(engine: Engine, *, now_source: NowSource = database_now) -> 
             select(func.min(func.coalesce(Timer.next_attempt_at, Timer.due_at))).where(
                 Timer.state == TimerState.WAITING,
                 or_(Timer.lease_until.is_(None), Timer.lease_until < now),
+                ~incidents.blocks(Timer.instance_id),
             )
         )
     if earliest is None:

@@ -7,7 +7,9 @@ Contract:
   fire_timers, cancel) and comes back as an `Advance`: the new state and its
   projection (open human tasks, waiting timers, what completed, was cancelled or fired,
   messages thrown). The caller writes all of it in one transaction or none of it.
-- Scripts and expressions run only in the sandbox, re-attached after every load.
+- Scripts and expressions run only in the sandbox, re-attached after every load, and
+  the sandbox runs them in worker processes (`sandbox_pool`) that a crash or a
+  freeze kills instead of the server.
 - SpiffWorkflow's timers read `pathways.clock`.
 - `task_properties` and `names_read` answer from a stored spec, without a workflow,
   what a step's properties are and which names its expressions read.
@@ -25,6 +27,7 @@ from pathways.engine.projection import Advance, OpenTask, ThrownMessage, Waiting
 from pathways.engine.reads import names_read, task_properties
 from pathways.engine.runtime import PATHWAYS, Pathway
 from pathways.engine.sandbox import Budget
+from pathways.engine.sandbox_pool import configure_workers
 from pathways.engine.serialization import SERIALIZER_VERSION
 from pathways.engine.timing import add_duration, parse_duration
 
@@ -51,6 +54,7 @@ __all__ = [
     "add_duration",
     "build",
     "check_incoming",
+    "configure_workers",
     "parse_duration",
     "names_read",
     "task_properties",

@@ -14,7 +14,6 @@ from typing import Any, Literal
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
-    DurationTimerEventDefinition,
     TimerEventDefinition,
 )
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
@@ -23,9 +22,13 @@ from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptTask
 from SpiffWorkflow.bpmn.specs.mixins.service_task import ServiceTask
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity
 
-from pathways.engine import sandbox
+from pathways.engine import sandbox, sandbox_pool
+from pathways.engine.lint_limits import (
+    constant_parts_problem,
+    duration_problem,
+    timer_value_problem,
+)
 from pathways.engine.sandbox import Budget, ScriptFailed
-from pathways.engine.timing import parse_duration
 from pathways.errors import Problem
 from pathways.organisation_kinds import (
     CONSENT_KINDS,
@@ -68,12 +71,14 @@ def _check_task(
     if isinstance(task_spec, ServiceTask):
         yield Problem("service tasks are not supported: model the step as a user task", element)
     if isinstance(task_spec, ScriptTask):
-        yield from _compiles(element, "script", task_spec.script, "exec")
-    yield from _compiles(element, "pre-script", getattr(task_spec, "prescript", None), "exec")
-    yield from _compiles(element, "post-script", getattr(task_spec, "postscript", None), "exec")
+        yield from _compiles(element, "script", task_spec.script, "exec", budget)
+    for what in ("prescript", "postscript"):
+        source = getattr(task_spec, what, None)
+        yield from _compiles(element, what.replace("script", "-script"), source, "exec", budget)
     for condition, target in getattr(task_spec, "cond_task_specs", []):
         if condition is not None:
-            yield from _compiles(element, f"condition to {target}", condition.args[0], "eval")
+            source = condition.args[0]
+            yield from _compiles(element, f"condition to {target}", source, "eval", budget)
     if isinstance(task_spec, CatchingEvent) and isinstance(
         task_spec.event_definition, TimerEventDefinition
     ):
@@ -111,11 +116,11 @@ def _check_properties(element: str, task_spec: Any, check_form: FormCheck) -> It
     due_in = properties.get("dueIn")
     if due_in is not None:
         try:
-            parse_duration(due_in)
+            reason = duration_problem(due_in)
         except ValueError:
-            yield Problem(
-                f"dueIn '{due_in[:40]}' is not an ISO 8601 duration such as P14D", element
-            )
+            reason = f"dueIn '{due_in[:40]}' is not an ISO 8601 duration such as P14D"
+        if reason is not None:
+            yield Problem(reason, element)
     consent_kind = properties.get("requiresConsent")
     if consent_kind is not None and consent_kind not in _CONSENT_KINDS:
         yield Problem(
@@ -131,13 +136,17 @@ def _check_properties(element: str, task_spec: Any, check_form: FormCheck) -> It
 
 
 def _compiles(
-    element: str, what: str, source: str | None, mode: Literal["exec", "eval"]
+    element: str, what: str, source: str | None, mode: Literal["exec", "eval"], budget: Budget
 ) -> Iterator[Problem]:
     if not source:
         return
     reason = sandbox.check(source, mode)
     if reason is not None:
         yield Problem(f"{what} does not compile in the sandbox: {reason}", element)
+        return
+    reason = constant_parts_problem(source, mode, budget)
+    if reason is not None:
+        yield Problem(f"{what}: {reason}", element)
 
 
 def _check_timer_start(element: str, definition: Any) -> Iterator[Problem]:
@@ -159,7 +168,7 @@ def _check_timer(element: str, definition: Any, budget: Budget) -> Iterator[Prob
         yield Problem(f"timer expression does not compile in the sandbox: {reason}", element)
         return
     try:
-        value = sandbox.evaluate(expression, {}, budget)
+        value = sandbox_pool.evaluate(expression, {}, budget)
     except ScriptFailed as error:
         if _LOOKS_LIKE_ISO.match(expression.strip()):
             yield Problem(
@@ -169,8 +178,10 @@ def _check_timer(element: str, definition: Any, budget: Budget) -> Iterator[Prob
             )
         elif not _reads_case_data(error):
             yield Problem(f"timer expression fails: {error.message}", element)
+        elif reason := constant_parts_problem(expression, "eval", budget):
+            yield Problem(f"timer expression: {reason}", element)
         return  # it reads case data: evaluated when the case reaches it
-    reason = _timer_value_problem(definition, value)
+    reason = timer_value_problem(definition, value)
     if reason is not None:
         yield Problem(reason, element)
 
@@ -181,29 +192,6 @@ _LOOKS_LIKE_ISO = re.compile(r"^(R\d*/)?P[0-9TWYMDHS.]+$")
 
 def _reads_case_data(error: ScriptFailed) -> bool:
     return isinstance(error.__cause__, NameError) or error.message.startswith("NameError")
-
-
-def _timer_value_problem(definition: Any, value: object) -> str | None:
-    if not isinstance(value, str):
-        return f'timer expression gives {type(value).__name__}, not a string such as "P14D"'
-    try:
-        if isinstance(definition, CycleTimerEventDefinition):
-            TimerEventDefinition.parse_iso_recurring_interval(value)
-        elif isinstance(definition, DurationTimerEventDefinition):
-            parse_duration(value)
-        else:
-            TimerEventDefinition.parse_time_or_duration(value)
-    except Exception:  # noqa: BLE001 — SpiffWorkflow raises plain Exception for bad values
-        return f"timer value '{value[:40]}' is not a valid ISO 8601 {_timer_word(definition)}"
-    return None
-
-
-def _timer_word(definition: Any) -> str:
-    if isinstance(definition, CycleTimerEventDefinition):
-        return "cycle such as R3/PT1H"
-    if isinstance(definition, DurationTimerEventDefinition):
-        return 'duration such as P14D (quoted: "P14D")'
-    return "date-time with an offset"
 
 
 def _name(task_spec: Any) -> str:

@@ -31,6 +31,7 @@ from pathways.engine.projection import (
     waiting_timer_tasks,
 )
 from pathways.engine.sandbox import Budget, ScriptError
+from pathways.engine.sandbox_errors import WorkerBusy
 from pathways.engine.scripting import script_engine
 from pathways.engine.serialization import (
     SERIALIZER_VERSION,
@@ -182,7 +183,8 @@ def engine_errors() -> Iterator[None]:
         element = _element_of(error)
         cause = _script_error(error)
         if cause is not None:
-            raise ScriptFailure(f"{element}: {cause.message}") from None
+            busy = isinstance(cause, WorkerBusy)
+            raise ScriptFailure(f"{element}: {cause.message}", element, busy) from None
         raise EngineFailure(f"{element}: {_first_line(error)}") from None
     except SpiffWorkflowException as error:
         raise EngineFailure(_first_line(error)) from None

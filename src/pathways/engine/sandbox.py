@@ -18,8 +18,11 @@ Contract:
 - Results are plain data (None, numbers, text, dates, lists, tuples, sets, dicts), at
   most `max_size` items and characters written out. `execute` drops the functions the
   script defined; on any failure the caller's namespace is left as it was.
-- Not stoppable: a single C-level call that runs long on shared structure, e.g. `==`,
-  `hash` or `repr` of `x = [x, x]` doubled 60 times. The tracer acts between lines.
+- Not stoppable here: a single C-level call that runs long on shared structure, e.g.
+  `==`, `hash` or `repr` of `x = [x, x]` doubled 60 times (the tracer acts between
+  lines), or one that crashes CPython. So the engine never calls this module itself:
+  it goes through `sandbox_pool`, which runs it in a worker process with kernel limits
+  and a watchdog.
 
 Layout (this module is the whole public API; the others are its parts):
 - `sandbox_errors`: `Budget` and the `ScriptError` family.

@@ -3,11 +3,13 @@
 Contract: `script_engine(budget)` gives the engine to attach to every workflow
 (again after every deserialize). Script tasks, pre/post scripts, gateway conditions,
 timer and other expressions then run in `pathways.engine.sandbox` with that budget,
+in a worker process of `sandbox_pool`,
 with SpiffWorkflow's semantics: a script updates the task data in place (only data;
 on failure the task data is left as it was), an expression reads the task data over
 the external context (data objects). A failure comes out as SpiffWorkflow's
 `WorkflowTaskException` whose `__cause__` and `.exception` are the sandbox's
-`ScriptError`, with the script line in `line_number` and in the message.
+`ScriptError`, with the script line in `line_number` and in the message. A timer
+value computed at run time is checked as lint checks constant ones (range, cycles).
 """
 
 from __future__ import annotations
@@ -18,10 +20,12 @@ from typing import Any
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine.python_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import TaskDataEnvironment
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
-from pathways.engine import sandbox
-from pathways.engine.sandbox import Budget, ScriptError
+from pathways.engine import sandbox_pool
+from pathways.engine.lint_limits import timer_value_problem
+from pathways.engine.sandbox import Budget, ScriptError, ScriptFailed
 
 
 class SandboxedEnvironment(TaskDataEnvironment):  # type: ignore[misc]
@@ -38,7 +42,9 @@ class SandboxedEnvironment(TaskDataEnvironment):  # type: ignore[misc]
         external_context: Mapping[str, Any] | None = None,
     ) -> Any:
         # Task data shadows the external context, as in SpiffWorkflow.
-        return sandbox.evaluate(expression, {**(external_context or {}), **context}, self.budget)
+        return sandbox_pool.evaluate(
+            expression, {**(external_context or {}), **context}, self.budget
+        )
 
     def execute(
         self,
@@ -49,7 +55,7 @@ class SandboxedEnvironment(TaskDataEnvironment):  # type: ignore[misc]
         external = external_context or {}
         self.check_for_overwrite(context, external)
         namespace = {**external, **context}
-        sandbox.execute(script, namespace, self.budget)
+        sandbox_pool.execute(script, namespace, self.budget)
         for name in external:  # the external context is lent, not task data
             namespace.pop(name, None)
         context.clear()
@@ -68,7 +74,9 @@ class SandboxedScriptEngine(PythonScriptEngine):  # type: ignore[misc]
         self, task: Any, expression: str, external_context: Mapping[str, Any] | None = None
     ) -> Any:
         try:
-            return self.environment.evaluate(expression, task.data, external_context)
+            value = self.environment.evaluate(expression, task.data, external_context)
+            _check_timer_value(task, expression, value)
+            return value
         except SpiffWorkflowException as error:
             error.add_note(f"Error evaluating expression '{expression}'")
             raise
@@ -84,6 +92,16 @@ class SandboxedScriptEngine(PythonScriptEngine):  # type: ignore[misc]
         if not isinstance(err, ScriptError):
             return super().create_task_exec_exception(task, script, err)
         return _task_error(task, err.message, err, script)
+
+
+def _check_timer_value(task: Any, expression: str, value: Any) -> None:
+    """A timer value computed from case data gets the checks lint gives constant ones."""
+    definition = getattr(task.task_spec, "event_definition", None)
+    if not isinstance(definition, TimerEventDefinition) or definition.expression != expression:
+        return
+    problem = timer_value_problem(definition, value)
+    if problem is not None:
+        raise ScriptFailed(problem)
 
 
 def _task_error(task: Any, message: str, error: Exception, source: str) -> WorkflowTaskException:

@@ -32,7 +32,11 @@ class Deployment:
 
 
 def budget(settings: Settings) -> engine.Budget:
-    return engine.Budget(seconds=settings.sandbox.seconds, max_size=settings.sandbox.max_size)
+    config = settings.sandbox
+    engine.configure_workers(workers=config.workers, memory_mb=config.memory_mb)
+    return engine.Budget(
+        seconds=config.seconds, max_size=config.max_size, wall_seconds=config.wall_seconds
+    )
 
 
 def validate(session: Session, *, data: bytes, settings: Settings) -> list[engine.BuiltProcess]:

@@ -27,6 +27,7 @@ from pathways.deadlines.scheduler import Poller
 from pathways.edge import openapi, problems
 from pathways.edge.metrics import Metrics
 from pathways.edge.middleware import BodyLimit, RequestContext
+from pathways.edge.proxies import TrustedProxies
 from pathways.errors import PollerRunning
 from pathways.forms.api import router as form_routes
 from pathways.people.api import router as people_routes
@@ -93,6 +94,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     page_errors.install(app)  # after problems.install: pages answer HTML, the API problem+json
     app.add_middleware(BodyLimit, limit_for=_body_limit(settings))
     app.add_middleware(RequestContext, observe=metrics.observer())
+    # Outermost: everything inside sees the caller's real address.
+    app.add_middleware(TrustedProxies, trusted=settings.web.trusted_proxies)
     return app
 
 

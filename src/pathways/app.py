@@ -24,7 +24,7 @@ from pathways.dashboards.daily import DailyJobs
 from pathways.dashboards.pages import router as dashboard_pages
 from pathways.db.session import engine_for
 from pathways.deadlines.scheduler import Poller
-from pathways.edge import openapi, problems
+from pathways.edge import logs, openapi, problems
 from pathways.edge.metrics import Metrics
 from pathways.edge.middleware import BodyLimit, RequestContext
 from pathways.edge.proxies import TrustedProxies
@@ -58,6 +58,7 @@ PAGE_ROUTERS = (web_pages, task_pages, case_pages, model_pages, dashboard_pages)
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    logs.quiet_libraries()  # also when served by another ASGI server than `pathways serve`
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -25,6 +25,7 @@ from pathways.dashboards.pages import router as dashboard_pages
 from pathways.db.session import engine_for
 from pathways.deadlines.scheduler import Poller
 from pathways.edge import logs, openapi, problems
+from pathways.edge.hygiene import TextHygiene
 from pathways.edge.metrics import Metrics
 from pathways.edge.middleware import BodyLimit, RequestContext
 from pathways.edge.proxies import TrustedProxies
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     page_errors.install(app)  # after problems.install: pages answer HTML, the API problem+json
+    app.add_middleware(TextHygiene)  # inside the body limit: it reads capped bodies only
     app.add_middleware(BodyLimit, limit_for=_body_limit(settings))
     app.add_middleware(RequestContext, observe=metrics.observer())
     # Outermost: everything inside sees the caller's real address.

@@ -24,8 +24,9 @@ from pathways.processes import service as processes
 from pathways.settings import Settings
 from pathways.tasks.models import Task, TaskState
 
-_REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+_REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+_LANGUAGE = re.compile(r"[a-z]{2,3}")
+_MESSAGE = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,99}")
 INTEGRATION_LANGUAGES = ("fi", "sv")
 
 
@@ -87,10 +88,10 @@ def start(
 
 
 def _client(session: Session, new: NewClient) -> Client:
-    if not _REFERENCE.match(new.reference):
+    if not _REFERENCE.fullmatch(new.reference):
         raise InvalidData("a client reference is 1-64 letters, digits, '.', '_' or '-'")
     for language in (new.contact_language, new.integration_language):
-        if language is not None and not _LANGUAGE.match(language):
+        if language is not None and not _LANGUAGE.fullmatch(language):
             raise InvalidData("a language is an ISO 639 code such as fi, sv, ar")
     if new.integration_language not in (None, *INTEGRATION_LANGUAGES):
         raise InvalidData("the integration language is Finnish (fi) or Swedish (sv)")
@@ -155,12 +156,19 @@ def deliver_message(
     settings: Settings,
 ) -> list[Task]:
     """Hand a BPMN message (e.g. "registered as a jobseeker") to a waiting case."""
+    if not _MESSAGE.fullmatch(name):
+        raise InvalidData("a message name is 1-100 letters, digits, '_', '.' or '-'")
     engine.check_incoming(payload, "payload")
     instance = lock_instance(session, instance_id)
     permissions.require_messenger(actor, instance)
     require_running(instance)
     pathway = processes.pathway_for(instance.version, settings)
-    advance = pathway.deliver(instance.workflow_state, instance.serializer_version, name, payload)
+    try:
+        advance = pathway.deliver(
+            instance.workflow_state, instance.serializer_version, name, payload
+        )
+    except Conflict:  # worded without the name the caller sent
+        raise Conflict("the case is not waiting for a message of that name") from None
     opened = apply_advance(session, instance, advance, settings=settings)
     audit.record(
         session,

@@ -6,6 +6,7 @@ rule, not the value.
 
 from __future__ import annotations
 
+import json
 import logging
 from http import HTTPStatus
 from typing import Any
@@ -15,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException
+from starlette.types import Send
 
 from pathways.edge.logs import request_id
 from pathways.errors import (
@@ -48,6 +50,28 @@ def problem(
         body["request_id"] = rid
     body.update(extra)
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
+
+
+async def send_problem(send: Send, status: int, title: str, detail: str) -> None:
+    """A problem answered from ASGI middleware, outside any route (the connection closes)."""
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
+    body["detail"] = detail
+    rid = request_id.get()
+    if rid is not None:
+        body["request_id"] = rid
+    payload = json.dumps(body).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", MEDIA_TYPE.encode()),
+                (b"content-length", str(len(payload)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": payload})
 
 
 def _pathways_error(_request: Request, error: Exception) -> JSONResponse:

@@ -14,12 +14,12 @@ from pathways.organisation_kinds import TEAM_KINDS, OrganisationKind
 from pathways.people.models import ApiToken, Coverage, LoginSession, Organisation, Role, User
 from pathways.people.passwords import MIN_LENGTH, hash_password
 
-_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+_CODE = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 
 
 def _check_code(code: str, what: str) -> None:
-    if not _CODE.match(code):
-        raise InvalidData(f"{what} '{code[:64]}' must be lower-case letters, digits, - or _")
+    if not _CODE.fullmatch(code):
+        raise InvalidData(f"a {what} is lower-case letters, digits, - or _ (at most 64)")
 
 
 def create_organisation(
@@ -30,9 +30,9 @@ def create_organisation(
         kind = OrganisationKind(kind).value
     except ValueError:
         known = ", ".join(k.value for k in OrganisationKind)
-        raise InvalidData(f"unknown organisation kind '{kind[:40]}' (one of: {known})") from None
+        raise InvalidData(f"unknown organisation kind (one of: {known})") from None
     if session.scalar(select(Organisation.id).where(Organisation.code == code)) is not None:
-        raise Conflict(f"organisation '{code}' exists already")
+        raise Conflict("an organisation of that code exists already")
     municipalities = set(covers)
     if kind == OrganisationKind.MUNICIPALITY:
         municipalities.add(code)  # a municipality serves its own residents
@@ -50,7 +50,7 @@ def create_organisation(
 def get_organisation(session: Session, code: str) -> Organisation:
     found = session.scalar(select(Organisation).where(Organisation.code == code))
     if found is None:
-        raise NotFound(f"no organisation '{code[:64]}'")
+        raise NotFound("no such organisation")
     return found
 
 
@@ -73,7 +73,7 @@ def create_user(
     if not role_values:
         raise InvalidData("a user needs at least one role")
     if session.scalar(select(User.id).where(User.login == login)) is not None:
-        raise Conflict(f"user '{login}' exists already")
+        raise Conflict("a user of that login exists already")
     _check_password(password)
     user = User(
         login=login,
@@ -123,13 +123,13 @@ def _role(role: str) -> str:
         return Role(role).value
     except ValueError:
         known = ", ".join(r.value for r in Role)
-        raise InvalidData(f"unknown role '{role[:40]}' (one of: {known})") from None
+        raise InvalidData(f"unknown role (one of: {known})") from None
 
 
 def get_user(session: Session, login: str) -> User:
     found = session.scalar(select(User).where(User.login == login))
     if found is None:
-        raise NotFound(f"no user '{login[:64]}'")
+        raise NotFound("no such user")
     return found
 
 
@@ -149,11 +149,11 @@ def build_team(
     for kind, code in named.items():
         organisation = get_organisation(session, code)
         if organisation.kind != kind:
-            raise InvalidData(f"team names '{code}' as {kind}, but it is a {organisation.kind}")
+            raise InvalidData(f"the team names a {organisation.kind} organisation for another kind")
         team[kind] = code
     municipal = get_organisation(session, municipality)
     if municipal.kind != OrganisationKind.MUNICIPALITY:
-        raise InvalidData(f"'{municipality}' is not a municipality")
+        raise InvalidData("the client's municipality is not a municipality organisation")
     for wanted in sorted({*TEAM_KINDS, *kinds} - team.keys()):
         covering = _covering(session, wanted, municipality)
         if covering is not None:
@@ -161,7 +161,7 @@ def build_team(
     missing = sorted(set(kinds) - team.keys())
     if missing:
         raise InvalidData(
-            f"no organisation of kind {', '.join(missing)} covers municipality '{municipality}'"
+            f"no organisation of kind {', '.join(missing)} covers the client's municipality"
             " (create one with --covers, or name it in the team)"
         )
     return team
@@ -176,6 +176,6 @@ def _covering(session: Session, kind: str, municipality: str) -> str | None:
     ).all()
     if len(codes) > 1:
         raise InvalidData(
-            f"several {kind} organisations cover '{municipality}' ({', '.join(codes)}): name one"
+            f"several {kind} organisations cover the client's municipality: name one in the team"
         )
     return codes[0] if codes else None

@@ -242,9 +242,9 @@ def complete(
 def _validate(instance: ProcessInstance, task: Task, data: dict[str, Any]) -> None:
     if task.form is None:
         if data:
-            raise InvalidData(f"step '{task.name}' has no form: complete it without data")
+            raise InvalidData("this step has no form: complete it without data")
         return
     schema = instance.version.forms.get(task.form)
     if schema is None:
-        raise InvalidData(f"form '{task.form}' is missing from version {instance.version.number}")
+        raise InvalidData(f"the step's form is missing from version {instance.version.number}")
     validate_submission(schema, data)

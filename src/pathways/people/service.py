@@ -137,6 +137,19 @@ def list_users(session: Session) -> Sequence[User]:
     return session.scalars(select(User).order_by(User.login)).all()
 
 
+def serving(session: Session, codes: Iterable[str], municipality: str) -> dict[str, bool]:
+    """For each organisation code: whether it serves clients of `municipality`."""
+    wanted = set(codes)
+    covering = set(
+        session.scalars(
+            select(Organisation.code)
+            .join(Coverage)
+            .where(Organisation.code.in_(wanted), Coverage.municipality_code == municipality)
+        )
+    )
+    return {code: code in covering for code in wanted}
+
+
 def build_team(
     session: Session, *, municipality: str, kinds: Iterable[str], named: Mapping[str, str]
 ) -> dict[str, str]:
@@ -146,6 +159,8 @@ def build_team(
     `kinds` (the lanes of the pathway) must be served, else nothing starts.
     """
     team: dict[str, str] = {}
+    if named.get(OrganisationKind.MUNICIPALITY, municipality) != municipality:
+        raise InvalidData("a case's municipality is the client's own: the team names no other")
     for kind, code in named.items():
         organisation = get_organisation(session, code)
         if organisation.kind != kind:

@@ -157,6 +157,13 @@ def echoing_requests(case: int) -> list[tuple[str, str, dict]]:
             "/api/instances",
             {"json": {"model": "handoff", "client": new | {"municipality": ECHO}}},
         ),  # noqa: E501
+        ("POST", "/api/instances", {"json": {"model": "handoff", "client": new | {ECHO: 1}}}),
+        (
+            "POST",
+            "/api/instances",
+            {"json": {"model": "handoff", "client": new, "team": {ECHO: 5}}},
+        ),  # noqa: E501
+        ("POST", "/api/instances", {"json": {"model": "handoff", "client": new, ECHO: 1}}),
         ("POST", f"/api/instances/{case}/messages/{ECHO}", {"json": {}}),
         ("GET", f"/api/models/{ECHO}", {}),
         ("GET", f"/api/forms/{ECHO}.schema.json", {}),

@@ -10,6 +10,7 @@ route, which object, and the outcome.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from pathways.audit import service as audit
@@ -29,6 +31,7 @@ from pathways.people.actors import Actor
 from pathways.people.models import User
 from pathways.settings import Settings
 
+log = logging.getLogger("pathways.http")
 COOKIE = "pathways_session"
 CSRF_HEADER = "X-CSRF-Token"
 _SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -84,18 +87,21 @@ class Call:
         login = getattr(self.request.state, "actor", None)
         if login is None:  # refused before the caller was known (e.g. a missing CSRF token)
             return
-        route = getattr(self.request.scope.get("route"), "path", "(no route)")
-        with transaction(self.engine) as session:
-            audit.record(
-                session,
-                actor=login,
-                action="access.refused",
-                details={
-                    "route": f"{self.request.method} {route}",
-                    "object": _object_of(self.request.path_params),
-                    "outcome": "refused (403)",
-                },
-            )
+        route = f"{self.request.method} {getattr(self.request.scope.get('route'), 'path', '')}"
+        try:
+            with transaction(self.engine) as session:
+                audit.record(
+                    session,
+                    actor=login,
+                    action="access.refused",
+                    details={
+                        "route": route,
+                        "object": _object_of(self.request.path_params),
+                        "outcome": "refused (403)",
+                    },
+                )
+        except SQLAlchemyError:  # the caller is refused all the same
+            log.warning("a refusal could not be audited", extra={"route": route})
 
     def _authenticate(self, session: Session) -> User:
         if self.bearer is not None:

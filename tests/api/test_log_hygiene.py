@@ -93,12 +93,6 @@ def test_a_whole_case_leaves_no_client_data_in_the_log(db, settings, capture):
     assert leaked(capture) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the sandbox words a failed script as the error's own text (ScriptFailed in"
-    " engine/sandbox.py: f'{type}: {error}'), e.g. \"invalid literal for int(): '<value>'\","
-    " and the poller logs that message",
-)
 def test_a_script_that_fails_on_client_data_leaves_it_out_of_the_poller_log(db, settings, capture):
     with db.tx() as s:
         factories.team(s)

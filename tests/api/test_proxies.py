@@ -83,6 +83,9 @@ def test_addresses_a_caller_prepends_to_the_chain_are_not_believed(db, settings)
         ("not-an-address, 203.0.113.7", "203.0.113.7"),
         ("203.0.113.7, not-an-address", None),  # nothing believed left of a malformed hop
         ("2001:db8::1", "2001:db8::1"),
+        ("203.0.113.7:4711", "203.0.113.7"),
+        ("[2001:db8::1]:4711", "2001:db8::1"),
+        ("203.0.113.7, 10.0.0.2:443", "203.0.113.7"),
         ("", None),
     ],
 )

@@ -63,7 +63,15 @@ class TrustedProxies:
 
 
 def _address(hop: str) -> str | None:
+    """The address of one hop: `192.0.2.1`, `2001:db8::1`, or with a port as some proxies
+    write it (`192.0.2.1:4711`, `[2001:db8::1]:4711`)."""
+    if hop.startswith("["):
+        host = hop[1:].partition("]")[0]
+    elif hop.count(":") == 1:
+        host = hop.partition(":")[0]
+    else:
+        host = hop
     try:
-        return str(ipaddress.ip_address(hop))
+        return str(ipaddress.ip_address(host))
     except ValueError:
         return None

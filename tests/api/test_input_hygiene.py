@@ -87,6 +87,8 @@ def test_a_surrogate_pair_is_text_and_accepted(api):
         ("GET", "/api/tasks?model=%FF"),  # not UTF-8 at all
         ("GET", "/api/tasks?a%00=1"),
         ("GET", "/api/models/a%00b"),
+        ("GET", "/api/models/a%ED%A0%80b"),
+        ("GET", "/api/models/a%FFb"),
         ("POST", "/api/instances/1/messages/a%00b"),
     ],
 )

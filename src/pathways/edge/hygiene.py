@@ -49,7 +49,8 @@ class TextHygiene:
 
 
 def _bad_address(scope: Scope) -> str | None:
-    if _FORBIDDEN.search(scope.get("path", "")):
+    raw = scope.get("raw_path")
+    if _FORBIDDEN.search(scope.get("path", "")) or (raw is not None and not _clean_text(raw)):
         return "path"
     if not _clean_pairs(scope.get("query_string", b"")):
         return "query"
@@ -106,15 +107,20 @@ def _bad_body(body: bytes, kind: str) -> bool:
 
 def _clean_pairs(encoded: bytes) -> bool:
     """Every name and value of `a=1&b=2` is strict UTF-8 without NUL or surrogates."""
-    for pair in encoded.replace(b";", b"&").split(b"&"):
-        for part in pair.split(b"=", 1):
-            try:
-                text = unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
-            except UnicodeDecodeError:
-                return False
-            if _FORBIDDEN.search(text):
-                return False
-    return True
+    return all(
+        _clean_text(part.replace(b"+", b" "))
+        for pair in encoded.replace(b";", b"&").split(b"&")
+        for part in pair.split(b"=", 1)
+    )
+
+
+def _clean_text(encoded: bytes) -> bool:
+    """Percent-decoded, strict UTF-8 without NUL (an encoded surrogate is not UTF-8)."""
+    try:
+        text = unquote_to_bytes(encoded).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return not _FORBIDDEN.search(text)
 
 
 def _clean_json(document: Any) -> bool:

@@ -22,7 +22,10 @@ from pathways.edge.problems import send_problem
 _FORBIDDEN = re.compile("[\x00\ud800-\udfff]")
 _JSON = re.compile(r"^application/(?:[\w.+-]+\+)?json\b", re.IGNORECASE)
 _FORM = "application/x-www-form-urlencoded"
-DETAIL = "a text in the {where} holds a NUL character or an unpaired surrogate (never accepted)"
+DETAIL = (
+    "a text in the {where} holds a NUL character or an unpaired surrogate, or is not UTF-8"
+    " (never accepted)"
+)
 
 
 class TextHygiene:
@@ -41,11 +44,11 @@ class TextHygiene:
         if kind is None:
             await self.app(scope, receive, send)
             return
-        body, more = await _read(receive)
+        body, complete = await _read(receive)
         if _bad_body(body, kind):
             await send_problem(send, 422, "Invalid data", DETAIL.format(where="body"))
             return
-        await self.app(scope, _replay(body, more, receive), send)
+        await self.app(scope, _replay(body, complete, receive), send)
 
 
 def _bad_address(scope: Scope) -> str | None:

@@ -26,9 +26,11 @@ from pathways.dashboards.daily import DailyJobs
 from pathways.dashboards.pages import router as dashboard_pages
 from pathways.db.session import READ_ONLY, engine_for
 from pathways.deadlines.scheduler import Poller
-from pathways.edge import openapi, problems
+from pathways.edge import logs, openapi, problems
+from pathways.edge.hygiene import TextHygiene
 from pathways.edge.metrics import Metrics
 from pathways.edge.middleware import BodyLimit, RequestContext
+from pathways.edge.proxies import TrustedProxies
 from pathways.errors import PollerRunning
 from pathways.forms.api import router as form_routes
 from pathways.incidents.api import router as incident_routes
@@ -83,6 +85,7 @@ PAGE_ROUTERS = (
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    logs.quiet_libraries()  # also when served by another ASGI server than `pathways serve`
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -119,8 +122,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     page_errors.install(app)  # after problems.install: pages answer HTML, the API problem+json
+    app.add_middleware(TextHygiene)  # inside the body limit: it reads capped bodies only
     app.add_middleware(BodyLimit, limit_for=_body_limit(settings))
     app.add_middleware(RequestContext, observe=metrics.observer())
+    # Outermost: everything inside sees the caller's real address.
+    app.add_middleware(TrustedProxies, trusted=settings.web.trusted_proxies)
     return app
 
 

@@ -6,6 +6,7 @@ back beyond short identifiers.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -126,16 +127,37 @@ class PreconditionFailed(PathwaysError):
 class ScriptFailure(PathwaysError):
     """A script or expression in a model failed or ran out of budget; nothing was saved.
 
+    The message names the element and the error's type. The error's own text is kept only
+    for types whose texts never carry the values a script worked on: a failed
+    `int(summary)` says `invalid literal for int(): '<the summary>'`, and this message
+    reaches answers, the timer's last error and the poller's log.
+
     `element` is the BPMN id of the element that ran it, when known; `transient` says
-    that the script never ran because every script worker was busy."""
+    that the script never ran because every script worker was busy.
+    """
 
     status = 422
     title = "Script failed"
 
     def __init__(self, message: str, element: str | None = None, transient: bool = False) -> None:
-        super().__init__(message)
+        super().__init__(_without_values(message))
         self.element = element
         self.transient = transient
+
+
+_VALUE_FREE = {"NameError", "AttributeError", "ZeroDivisionError", "SyntaxError"}
+_NAMED_ERROR = re.compile(
+    r"(?P<head>(?:[^:\s]+: )?)(?P<kind>[A-Z]\w*(?:Error|Exception)): (?P<text>.*?)"
+    r"(?P<line> \(line \d+\))?",
+    re.DOTALL,
+)
+
+
+def _without_values(message: str) -> str:
+    named = _NAMED_ERROR.fullmatch(message)
+    if named is None or named["kind"] in _VALUE_FREE:
+        return message
+    return f"{named['head']}{named['kind']}{named['line'] or ''}"
 
 
 class EngineFailure(PathwaysError):

@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic import BaseModel, Field, IPvAnyNetwork, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -80,6 +80,13 @@ class WebSettings(BaseModel):
     login_failures_per_login: int = Field(default=5, gt=0)
     login_failures_per_address: int = Field(default=30, gt=0)
     login_window_minutes: int = Field(default=15, gt=0)
+    trusted_proxies: list[IPvAnyNetwork] = Field(
+        default_factory=list,
+        description=(
+            "addresses or networks of the reverse proxies in front of this service; only"
+            " their X-Forwarded-For and X-Forwarded-Proto headers are believed"
+        ),
+    )
 
 
 class FaultSettings(BaseModel):

@@ -24,7 +24,9 @@ class LiveServer:
         # Most tests drive time themselves; a background poller would race them.
         deadlines = settings.deadlines.model_copy(update={"poller_in_serve": poller})
         self.app = create_app(settings.model_copy(update={"deadlines": deadlines}))
-        config = uvicorn.Config(self.app, log_config=None, access_log=False, lifespan="on")
+        config = uvicorn.Config(
+            self.app, log_config=None, access_log=False, lifespan="on", proxy_headers=False
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self._run, daemon=True)
 

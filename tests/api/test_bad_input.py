@@ -67,7 +67,9 @@ def test_a_model_whose_condition_tries_to_leave_the_sandbox_is_refused(api, desi
 
 def test_a_file_without_the_named_model_is_refused(api, designer):
     answer = designer.post("/api/models/other/versions", content=one_step(), headers=XML)
-    assert "other" in problem(answer, 422)["problems"][0]["message"]
+    body = problem(answer, 422)
+    assert "the key of the address" in body["problems"][0]["message"]
+    assert "other" not in answer.text  # the key the caller sent is not repeated
 
 
 def test_a_model_must_be_sent_as_xml(api, designer):
@@ -158,10 +160,10 @@ def test_a_message_nobody_waits_for_is_a_conflict(api):
     problem(client.post(f"/api/instances/{case}/messages/no_such_message", json={}), 409)
 
 
-def test_a_nul_character_is_refused_cleanly_or_kept_intact(api):
+def test_a_nul_character_is_refused_and_stores_nothing(api):
     before = counts(api.db)
     login = api.anonymous().post("/api/session", json={"login": "an\u0000na", "password": "x" * 12})
-    assert login.status_code in (400, 401)
+    problem(login, 422)
     client = api.integrator("anna")
     start = client.post(
         "/api/instances",
@@ -171,8 +173,5 @@ def test_a_nul_character_is_refused_cleanly_or_kept_intact(api):
             "data": {"note": "a\u0000b"},
         },
     )
-    if start.status_code == 201:
-        assert client.get(f"/api/instances/{start.json()['id']}").status_code == 200
-    else:
-        problem(start, 400)
-        assert counts(api.db) == before
+    problem(start, 422)
+    assert counts(api.db) == before

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pathways.db.base import Base, JSONValue, UTCDateTime
@@ -19,12 +19,17 @@ class InstanceState(StrEnum):
 
 
 class Client(Base):
-    """A pseudonymous client: a reference, a municipality and two languages, nothing more."""
+    """A pseudonymous client: a reference, a municipality and two languages, nothing more.
+
+    A reference is the municipality's own: the same one in another municipality is
+    another client.
+    """
 
     __tablename__ = "client"
+    __table_args__ = (UniqueConstraint("municipality", "reference"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    reference: Mapped[str] = mapped_column(String(64), unique=True)
+    reference: Mapped[str] = mapped_column(String(64))
     municipality: Mapped[str] = mapped_column(String(64), index=True)
     contact_language: Mapped[str | None] = mapped_column(String(8))
     integration_language: Mapped[str | None] = mapped_column(String(8))

@@ -70,8 +70,6 @@ def start_case(request: Request, call: PageCallDep) -> Response:
 
 def _explain_start_failure(error: Exception, values: dict[str, str]) -> str:
     """The reason in the page's language; the service's English reason stays in the log."""
-    if isinstance(error, Conflict):
-        return _("This client reference already belongs to a client of another municipality.")
     if isinstance(error, NotFound):
         return _("Choose a pathway and a municipality from the lists.")
     if not values["reference"]:

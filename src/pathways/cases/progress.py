@@ -28,7 +28,11 @@ def lock_instance(session: Session, instance_id: int) -> ProcessInstance:
 
 
 def lock_task(session: Session, task_id: int) -> tuple[ProcessInstance, Task]:
-    """The task's case, locked, and the task as it stands after the lock; open or refused."""
+    """The task's case, locked, and the task as it stands after the lock.
+
+    Whatever its state: the caller checks permission first and `require_open` after, so
+    nobody learns the state of a task they may not touch.
+    """
     row = session.execute(
         select(ProcessInstance, Task)
         .join(Task, Task.instance_id == ProcessInstance.id)
@@ -39,9 +43,12 @@ def lock_task(session: Session, task_id: int) -> tuple[ProcessInstance, Task]:
     if row is None:
         raise NotFound(f"no task {task_id}")
     instance, task = row
-    if task.state != TaskState.OPEN:
-        raise TaskNotReady(f"task {task_id} is {task.state}")
     return instance, task
+
+
+def require_open(task: Task) -> None:
+    if task.state != TaskState.OPEN:
+        raise TaskNotReady(f"task {task.id} is {task.state}")
 
 
 def _locked(session: Session, condition: ColumnElement[bool]) -> ProcessInstance | None:

@@ -26,8 +26,9 @@ from pathways.record import service as record
 from pathways.settings import Settings
 from pathways.tasks.models import Task, TaskState
 
-_REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+_REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+_LANGUAGE = re.compile(r"[a-z]{2,3}")
+_MESSAGE = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,99}")
 INTEGRATION_LANGUAGES = ("fi", "sv")
 
 
@@ -60,15 +61,21 @@ def start(
     """Start a pathway for a client: run to the first waits and write it all at once."""
     permissions.require_case_starter(actor)
     engine.check_incoming(data)
+    _check_client(client)
+    named = team or {}
+    permissions.require_named_team(
+        actor, named, serving=people.serving(session, named.values(), client.municipality)
+    )
     version = processes.deployed_version(session, model)
     members = people.build_team(
-        session, municipality=client.municipality, kinds=version.kinds, named=team or {}
+        session, municipality=client.municipality, kinds=version.kinds, named=named
     )
     permissions.require_team_member(actor, members)
+    kept = _client(session, client, actor)
     advance = processes.pathway_for(version, settings).start(data)
     instance = ProcessInstance(
         version=version,
-        client=_client(session, client),
+        client=kept,
         team=members,
         state=InstanceState.RUNNING,
         started_at=clock.now(),
@@ -89,27 +96,49 @@ def start(
     return instance
 
 
-def _client(session: Session, new: NewClient) -> Client:
-    if not _REFERENCE.match(new.reference):
+def _check_client(new: NewClient) -> None:
+    if not _REFERENCE.fullmatch(new.reference):
         raise InvalidData("a client reference is 1-64 letters, digits, '.', '_' or '-'")
     for language in (new.contact_language, new.integration_language):
-        if language is not None and not _LANGUAGE.match(language):
+        if language is not None and not _LANGUAGE.fullmatch(language):
             raise InvalidData("a language is an ISO 639 code such as fi, sv, ar")
     if new.integration_language not in (None, *INTEGRATION_LANGUAGES):
         raise InvalidData("the integration language is Finnish (fi) or Swedish (sv)")
-    client = session.scalar(select(Client).where(Client.reference == new.reference))
+
+
+def _client(session: Session, new: NewClient, actor: Actor) -> Client:
+    """The client of this reference in this municipality, created or updated.
+
+    References are each municipality's own, so one in use elsewhere is another client
+    and nothing here tells whether it exists. Languages of an existing client change only
+    by an organisation that serves their municipality.
+    """
+    client = session.scalar(
+        select(Client).where(
+            Client.municipality == new.municipality, Client.reference == new.reference
+        )
+    )
     if client is None:
         client = Client(
             reference=new.reference, municipality=new.municipality, created_at=clock.now()
         )
         session.add(client)
-    elif client.municipality != new.municipality:
-        raise Conflict(
-            f"client {new.reference} lives in another municipality than {new.municipality}"
-        )
-    client.contact_language = new.contact_language or client.contact_language
-    client.integration_language = new.integration_language or client.integration_language
+    contact = new.contact_language or client.contact_language
+    integration = new.integration_language or client.integration_language
+    if client.id is not None and (contact, integration) != (
+        client.contact_language,
+        client.integration_language,
+    ):
+        permissions.require_client_keeper(actor, serving=_serves(session, actor, client))
+    client.contact_language, client.integration_language = contact, integration
     return client
+
+
+def _serves(session: Session, actor: Actor, client: Client) -> bool:
+    if actor.user is None:
+        return False
+    code = actor.user.organisation.code
+    return people.serving(session, [code], client.municipality)[code]
 
 
 def get(session: Session, instance_id: int) -> ProcessInstance:
@@ -173,12 +202,19 @@ def deliver_message(
     settings: Settings,
 ) -> list[Task]:
     """Hand a BPMN message (e.g. "registered as a jobseeker") to a waiting case."""
+    if not _MESSAGE.fullmatch(name):
+        raise InvalidData("a message name is 1-100 letters, digits, '_', '.' or '-'")
     engine.check_incoming(payload, "payload")
     instance = lock_instance(session, instance_id)
     permissions.require_messenger(actor, instance)
     require_running(instance)
     pathway = processes.pathway_for(instance.version, settings)
-    advance = pathway.deliver(instance.workflow_state, instance.serializer_version, name, payload)
+    try:
+        advance = pathway.deliver(
+            instance.workflow_state, instance.serializer_version, name, payload
+        )
+    except Conflict:  # worded without the name the caller sent
+        raise Conflict("the case is not waiting for a message of that name") from None
     opened = apply_advance(session, instance, advance, settings=settings)
     audit.record(
         session,

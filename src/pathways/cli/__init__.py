@@ -22,6 +22,7 @@ from pathways.cli.models import models
 from pathways.cli.serve import serve
 from pathways.cli.tasks import tasks_app
 from pathways.cli.worker import worker
+from pathways.edge import logs
 from pathways.people.passwords import DEMO_PASSWORD
 from pathways.settings import get_settings
 
@@ -59,4 +60,5 @@ def demo() -> None:
 
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logs.quiet_libraries()
     app()

@@ -21,6 +21,7 @@ def serve(
         port=port,
         log_config=None,
         access_log=False,
-        proxy_headers=True,
+        # Forwarding headers are read by the app, from PATHWAYS_WEB__TRUSTED_PROXIES only.
+        proxy_headers=False,
         server_header=False,
     )

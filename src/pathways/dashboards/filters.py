@@ -84,5 +84,5 @@ def _id(
 ) -> int:
     found = session.scalar(select(key).where(column == name))
     if found is None:
-        raise NotFound(f"no {what} '{name[:64]}'")
+        raise NotFound(f"no such {what}")
     return found

@@ -192,7 +192,7 @@ def heatmap(session: Session, *, actor: Actor, model: str, version: int) -> list
         .where(ProcessModel.key == model, ProcessVersion.number == version)
     )
     if version_id is None:
-        raise NotFound(f"no version {version} of pathway '{model[:64]}'")
+        raise NotFound(f"no version {version} of that pathway")
     now = clock.now()
     where = [
         IS_OPEN,

@@ -73,6 +73,8 @@ class _SQLiteWriters:
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
+    # Errors name the statement, never its parameters (client data), in logs and answers.
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
         writers = _SQLiteWriters(wait_seconds=_BUSY_TIMEOUT_MS / 1000)

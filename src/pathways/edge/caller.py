@@ -3,21 +3,26 @@
 A route asks for a `Call` and opens `call.begin()`: the caller is authenticated
 inside that transaction (a bearer token, or a session cookie plus a CSRF token on
 unsafe methods), the route's service calls run in it, and it commits when the block
-ends or rolls back on any error.
+ends or rolls back on any error. A refusal (403) of a known caller is written to the
+audit log in a transaction of its own, after the refused one rolled back: who, which
+route, which object, and the outcome.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from pathways.audit import service as audit
 from pathways.db.session import transaction
 from pathways.errors import NotPermitted, Unauthenticated
 from pathways.keys import secret_key
@@ -26,6 +31,7 @@ from pathways.people.actors import Actor
 from pathways.people.models import User
 from pathways.settings import Settings
 
+log = logging.getLogger("pathways.http")
 COOKIE = "pathways_session"
 CSRF_HEADER = "X-CSRF-Token"
 _SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -62,16 +68,40 @@ class Call:
     @contextmanager
     def begin(self) -> Iterator[Tx]:
         """The transaction of a call that needs a caller (every route but the public ones)."""
-        with transaction(self.engine) as session:
-            user = self._authenticate(session)
-            self.request.state.actor = user.login
-            yield Tx(session, Actor.of(user), self.settings)
+        try:
+            with transaction(self.engine) as session:
+                user = self._authenticate(session)
+                self.request.state.actor = user.login
+                yield Tx(session, Actor.of(user), self.settings)
+        except NotPermitted:
+            self._audit_refusal()
+            raise
 
     @contextmanager
     def begin_public(self) -> Iterator[Session]:
         """The transaction of a public route (logging in)."""
         with transaction(self.engine) as session:
             yield session
+
+    def _audit_refusal(self) -> None:
+        login = getattr(self.request.state, "actor", None)
+        if login is None:  # refused before the caller was known (e.g. a missing CSRF token)
+            return
+        route = f"{self.request.method} {getattr(self.request.scope.get('route'), 'path', '')}"
+        try:
+            with transaction(self.engine) as session:
+                audit.record(
+                    session,
+                    actor=login,
+                    action="access.refused",
+                    details={
+                        "route": route,
+                        "object": _object_of(self.request.path_params),
+                        "outcome": "refused (403)",
+                    },
+                )
+        except SQLAlchemyError:  # the caller is refused all the same
+            log.warning("a refusal could not be audited", extra={"route": route})
 
     def _authenticate(self, session: Session) -> User:
         if self.bearer is not None:
@@ -96,6 +126,15 @@ class Call:
             raise NotPermitted(
                 f"a change made with a session cookie needs its {CSRF_HEADER} header"
             )
+
+
+def _object_of(params: dict[str, Any]) -> dict[str, int | str]:
+    """The path's identifiers (the route has validated them by now): numbers, or short names."""
+    texts = {name: str(value) for name, value in params.items()}
+    return {
+        name: int(text) if text.isdigit() and len(text) < 19 else text[:64]
+        for name, text in texts.items()
+    }
 
 
 def _call(

@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import time
 import uuid
 from collections.abc import Callable
-from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pathways.edge.logs import request_id
+from pathways.edge.problems import send_problem
 
 log = logging.getLogger("pathways.http")
 # (method, route template, status, seconds) of each finished request, e.g. for metrics.
 Observer = Callable[[str, str, int, float], None]
-_INCOMING_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+_INCOMING_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
 
 class RequestContext:
@@ -34,7 +33,7 @@ class RequestContext:
             await self.app(scope, receive, send)
             return
         incoming = _header(scope, b"x-request-id")
-        rid = incoming if incoming and _INCOMING_ID.match(incoming) else uuid.uuid4().hex
+        rid = incoming if incoming and _INCOMING_ID.fullmatch(incoming) else uuid.uuid4().hex
         token = request_id.set(rid)
         started = time.perf_counter()
         status = 500
@@ -122,25 +121,5 @@ class BodyTooLarge(HTTPException):
 
 
 async def _too_large(send: Send, limit: int) -> None:
-    body: dict[str, Any] = {
-        "type": "about:blank",
-        "title": "Request too large",
-        "status": 413,
-        "detail": f"the body is larger than this route accepts ({limit} bytes)",
-    }
-    rid = request_id.get()
-    if rid is not None:
-        body["request_id"] = rid
-    payload = json.dumps(body).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [
-                (b"content-type", b"application/problem+json"),
-                (b"content-length", str(len(payload)).encode()),
-                (b"connection", b"close"),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": payload})
+    detail = f"the body is larger than this route accepts ({limit} bytes)"
+    await send_problem(send, 413, "Request too large", detail)

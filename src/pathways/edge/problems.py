@@ -1,11 +1,13 @@
 """Every failure answered once, as `application/problem+json` (RFC 9457).
 
 Details never echo what the caller sent: validation errors name the field and the
-rule, not the value.
+rule, not the value, and name only fields the API declares (a key the caller chose, or
+an unknown field, is not repeated).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from http import HTTPStatus
 from typing import Any
@@ -15,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException
+from starlette.types import Send
 
 from pathways.edge.logs import request_id
 from pathways.errors import (
@@ -50,6 +53,28 @@ def problem(
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
+async def send_problem(send: Send, status: int, title: str, detail: str) -> None:
+    """A problem answered from ASGI middleware, outside any route (the connection closes)."""
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
+    body["detail"] = detail
+    rid = request_id.get()
+    if rid is not None:
+        body["request_id"] = rid
+    payload = json.dumps(body).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", MEDIA_TYPE.encode()),
+                (b"content-length", str(len(payload)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": payload})
+
+
 def _pathways_error(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, PathwaysError)
     extra: dict[str, Any] = {}
@@ -67,17 +92,54 @@ def _pathways_error(_request: Request, error: Exception) -> JSONResponse:
     return problem(error.status, error.message, title=error.title, headers=headers, **extra)
 
 
-def _invalid_request(_request: Request, error: Exception) -> JSONResponse:
+def _invalid_request(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
     issues = list(error.errors())
     if any(issue.get("type") == "json_invalid" for issue in issues):
         return problem(400, "the body is not valid JSON")
-    errors = [f"{_where(issue.get('loc', ()))}: {issue.get('msg', 'invalid')}" for issue in issues]
+    known = _declared_names(request.app)
+    errors = [_issue(issue, known) for issue in issues]
     return problem(422, errors[0] if errors else "invalid request", errors=errors[:20])
 
 
-def _where(location: Any) -> str:
-    return ".".join(str(part) for part in location if part != "body") or "body"
+def _issue(issue: Any, known: frozenset[str]) -> str:
+    location = list(issue.get("loc", ()))
+    if issue.get("type") == "extra_forbidden":  # its last part is the name the caller sent
+        return f"{_where(location[:-1], known)}: holds a field the schema does not know"
+    return f"{_where(location, known)}: {issue.get('msg', 'invalid')}"
+
+
+def _where(location: Any, known: frozenset[str]) -> str:
+    """The path to the value, naming only what the API declares: a key the caller chose
+    (of `team`, of `data`) is shown as `*`, never repeated."""
+    parts = [
+        str(part) if isinstance(part, int) or part in known else "*"
+        for part in location
+        if part != "body"
+    ]
+    return ".".join(parts) or "body"
+
+
+def _declared_names(app: FastAPI) -> frozenset[str]:
+    """Every property and parameter name of the API's own schema (computed once)."""
+    cached: frozenset[str] | None = getattr(app.state, "declared_names", None)
+    if cached is None:
+        names: set[str] = {"query", "path", "header", "cookie"}
+        pending: list[Any] = [app.openapi()]
+        while pending:
+            item = pending.pop()
+            if isinstance(item, dict):
+                properties = item.get("properties")
+                if isinstance(properties, dict):
+                    names.update(properties)
+                if isinstance(item.get("name"), str) and "in" in item:
+                    names.add(item["name"])
+                pending.extend(item.values())
+            elif isinstance(item, list):
+                pending.extend(item)
+        cached = frozenset(names)
+        app.state.declared_names = cached
+    return cached
 
 
 def _http_error(_request: Request, error: Exception) -> JSONResponse:

@@ -214,6 +214,10 @@ class WorkerPool:
         if how == "timed out":
             return WorkerLost(f"the script ran longer than {wall_seconds:g} s and was stopped", how)
         signal_name = _signal_name(code)
+        if signal_name == "SIGXCPU":  # the kernel's CPU limit, the watchdog's twin
+            return WorkerLost(
+                "the script ran longer than its CPU limit and was stopped (SIGXCPU)", how
+            )
         return WorkerLost(f"the script crashed its process ({signal_name})", how)
 
     def _replace(self) -> None:

@@ -16,7 +16,7 @@ from referencing.exceptions import Unresolvable
 from pathways.errors import FieldError, InvalidData, NotFound
 from pathways.record.sharing import share_problem
 
-_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}\.json$")
+_SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,120}\.json")
 _MAX_FORM_BYTES = 256 * 1024
 _MAX_ERRORS = 20
 # No remote or file references are ever fetched: a `$ref` must stay inside the form.
@@ -37,11 +37,11 @@ class FormCatalog:
         self.directory = directory
 
     def load(self, filename: str) -> dict[str, Any]:
-        if not _SAFE_NAME.match(filename):
-            raise NotFound(f"'{filename[:60]}' is not a form file name (letters, digits, . _ -)")
+        if not _SAFE_NAME.fullmatch(filename):
+            raise NotFound("a form file name is letters, digits, . _ - and ends in .json")
         path = self.directory / filename
         if not path.is_file():
-            raise NotFound(f"form '{filename}' does not exist in {self.directory}")
+            raise NotFound("no such form")
         if path.stat().st_size > _MAX_FORM_BYTES:
             raise InvalidData(f"form '{filename}' is larger than {_MAX_FORM_BYTES} bytes")
         try:
@@ -56,7 +56,7 @@ class FormCatalog:
         """The schema files of the folder (`*.schema.json`), by name."""
         found = []
         for path in sorted(self.directory.glob("*.schema.json")):
-            if not _SAFE_NAME.match(path.name):
+            if not _SAFE_NAME.fullmatch(path.name):
                 continue
             ui = path.name.removesuffix(".schema.json") + ".uischema.json"
             try:
@@ -92,7 +92,7 @@ class FormCatalog:
         return _CHECKED[stamp]
 
     def _stamp(self, filename: str) -> tuple[str, int, int] | None:
-        if not _SAFE_NAME.match(filename):
+        if not _SAFE_NAME.fullmatch(filename):
             return None
         path = self.directory / filename
         try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from pathways.cases.models import ProcessInstance
 from pathways.errors import NotPermitted
 from pathways.people.actors import Actor
@@ -122,6 +124,31 @@ def require_team_member(actor: Actor, team: dict[str, str]) -> None:
     assert user is not None
     if user.organisation.code not in team.values():
         raise NotPermitted("your organisation would not serve this case")
+
+
+def require_named_team(
+    actor: Actor, named: Mapping[str, str], *, serving: Mapping[str, bool]
+) -> None:
+    """A start's `team` names only the caller's own organisation or organisations that
+    serve the client's municipality (`serving`: code → whether it covers it)."""
+    if actor.is_operator or actor.has_role(Role.ADMIN):
+        return
+    user = actor.user
+    assert user is not None
+    for code in named.values():
+        if code != user.organisation.code and not serving.get(code, False):
+            raise NotPermitted(
+                "a team names only your own organisation or ones that serve the client's"
+                " municipality"
+            )
+
+
+def require_client_keeper(actor: Actor, *, serving: bool) -> None:
+    """An existing client's details change only by an organisation that serves their
+    municipality (`serving`: the caller's organisation covers it)."""
+    if actor.is_operator or actor.has_role(Role.ADMIN) or serving:
+        return
+    raise NotPermitted("only an organisation serving the client's municipality changes the client")
 
 
 def require_messenger(actor: Actor, instance: ProcessInstance) -> None:

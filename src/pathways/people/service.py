@@ -14,12 +14,12 @@ from pathways.organisation_kinds import TEAM_KINDS, OrganisationKind
 from pathways.people.models import ApiToken, Coverage, LoginSession, Organisation, Role, User
 from pathways.people.passwords import MIN_LENGTH, hash_password
 
-_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+_CODE = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 
 
 def _check_code(code: str, what: str) -> None:
-    if not _CODE.match(code):
-        raise InvalidData(f"{what} '{code[:64]}' must be lower-case letters, digits, - or _")
+    if not _CODE.fullmatch(code):
+        raise InvalidData(f"a {what} is lower-case letters, digits, - or _ (at most 64)")
 
 
 def create_organisation(
@@ -28,7 +28,7 @@ def create_organisation(
     _check_code(code, "organisation code")
     kind = _kind(kind)
     if session.scalar(select(Organisation.id).where(Organisation.code == code)) is not None:
-        raise Conflict(f"organisation '{code}' exists already")
+        raise Conflict("an organisation of that code exists already")
     municipalities = set(covers)
     if kind == OrganisationKind.MUNICIPALITY:
         municipalities.add(code)  # a municipality serves its own residents
@@ -69,13 +69,13 @@ def _kind(kind: str) -> str:
         return OrganisationKind(kind).value
     except ValueError:
         known = ", ".join(k.value for k in OrganisationKind)
-        raise InvalidData(f"unknown organisation kind '{kind[:40]}' (one of: {known})") from None
+        raise InvalidData(f"unknown organisation kind (one of: {known})") from None
 
 
 def get_organisation(session: Session, code: str) -> Organisation:
     found = session.scalar(select(Organisation).where(Organisation.code == code))
     if found is None:
-        raise NotFound(f"no organisation '{code[:64]}'")
+        raise NotFound("no such organisation")
     return found
 
 
@@ -98,7 +98,7 @@ def create_user(
     if not role_values:
         raise InvalidData("a user needs at least one role")
     if session.scalar(select(User.id).where(User.login == login)) is not None:
-        raise Conflict(f"user '{login}' exists already")
+        raise Conflict("a user of that login exists already")
     _check_password(password)
     user = User(
         login=login,
@@ -180,18 +180,31 @@ def _role(role: str) -> str:
         return Role(role).value
     except ValueError:
         known = ", ".join(r.value for r in Role)
-        raise InvalidData(f"unknown role '{role[:40]}' (one of: {known})") from None
+        raise InvalidData(f"unknown role (one of: {known})") from None
 
 
 def get_user(session: Session, login: str) -> User:
     found = session.scalar(select(User).where(User.login == login))
     if found is None:
-        raise NotFound(f"no user '{login[:64]}'")
+        raise NotFound("no such user")
     return found
 
 
 def list_users(session: Session) -> Sequence[User]:
     return session.scalars(select(User).order_by(User.login)).all()
+
+
+def serving(session: Session, codes: Iterable[str], municipality: str) -> dict[str, bool]:
+    """For each organisation code: whether it serves clients of `municipality`."""
+    wanted = set(codes)
+    covering = set(
+        session.scalars(
+            select(Organisation.code)
+            .join(Coverage)
+            .where(Organisation.code.in_(wanted), Coverage.municipality_code == municipality)
+        )
+    )
+    return {code: code in covering for code in wanted}
 
 
 def build_team(
@@ -203,14 +216,16 @@ def build_team(
     `kinds` (the lanes of the pathway) must be served, else nothing starts.
     """
     team: dict[str, str] = {}
+    if named.get(OrganisationKind.MUNICIPALITY, municipality) != municipality:
+        raise InvalidData("a case's municipality is the client's own: the team names no other")
     for kind, code in named.items():
         organisation = get_organisation(session, code)
         if organisation.kind != kind:
-            raise InvalidData(f"team names '{code}' as {kind}, but it is a {organisation.kind}")
+            raise InvalidData(f"the team names a {organisation.kind} organisation for another kind")
         team[kind] = code
     municipal = get_organisation(session, municipality)
     if municipal.kind != OrganisationKind.MUNICIPALITY:
-        raise InvalidData(f"'{municipality}' is not a municipality")
+        raise InvalidData("the client's municipality is not a municipality organisation")
     for wanted in sorted({*TEAM_KINDS, *kinds} - team.keys()):
         covering = _covering(session, wanted, municipality)
         if covering is not None:
@@ -218,7 +233,7 @@ def build_team(
     missing = sorted(set(kinds) - team.keys())
     if missing:
         raise InvalidData(
-            f"no organisation of kind {', '.join(missing)} covers municipality '{municipality}'"
+            f"no organisation of kind {', '.join(missing)} covers the client's municipality"
             " (create one with --covers, or name it in the team)"
         )
     return team
@@ -233,6 +248,6 @@ def _covering(session: Session, kind: str, municipality: str) -> str | None:
     ).all()
     if len(codes) > 1:
         raise InvalidData(
-            f"several {kind} organisations cover '{municipality}' ({', '.join(codes)}): name one"
+            f"several {kind} organisations cover the client's municipality: name one in the team"
         )
     return codes[0] if codes else None

@@ -39,7 +39,7 @@ def dry_run(key: str, number: RowId, body: DryRunIn, call: CallDep) -> DryRunOut
     Each scripted answer completes its task after the time it names; unanswered tasks
     are completed at once with no data.
     """
-    answers = {element: _answer(element, a) for element, a in body.answers.items()}
+    answers = {element: _answer(a) for element, a in body.answers.items()}
     with call.begin() as tx:
         view = dry_runs.dry_run(
             tx.session,
@@ -54,9 +54,9 @@ def dry_run(key: str, number: RowId, body: DryRunIn, call: CallDep) -> DryRunOut
         return DryRunOut.of(view)
 
 
-def _answer(element: str, answer: AnswerIn) -> engine.Answer:
+def _answer(answer: AnswerIn) -> engine.Answer:
     try:
         after = engine.add_duration(_EPOCH, answer.after) - _EPOCH
     except ValueError:
-        raise InvalidData(f"answers.{element[:60]}.after: not an ISO 8601 duration") from None
+        raise InvalidData("an answer's after is not an ISO 8601 duration") from None
     return engine.Answer(data=answer.data, after=after)

@@ -73,9 +73,9 @@ def deploy(
         _require_latest(session, key, if_match)
     built = validate(session, data=data, settings=settings)
     if key is not None and key not in {process.key for process in built}:
-        found = ", ".join(process.key for process in built) or "none"
+        found = len(built)
         raise InvalidModel(
-            [Problem(f"the file holds no executable process '{key[:128]}' ({found})")]
+            [Problem(f"none of the file's {found} executable processes has the key of the address")]
         )
     problems = [p for process in built for p in process.problems]
     if problems and not draft:
@@ -144,7 +144,7 @@ def _require_latest(session: Session, key: str, if_match: str | None) -> None:
         return
     current = f"version {latest.number}" if latest is not None else "no version yet"
     raise PreconditionFailed(
-        f"pathway '{key[:128]}' was saved by someone else meanwhile (it now has {current});"
+        f"the pathway was saved by someone else meanwhile (it now has {current});"
         " reload it and apply your changes again"
     )
 
@@ -152,7 +152,7 @@ def _require_latest(session: Session, key: str, if_match: str | None) -> None:
 def latest_version(session: Session, key: str) -> ProcessVersion:
     version = _latest(session, get_model(session, key).id)
     if version is None:
-        raise NotFound(f"pathway '{key[:128]}' has no version")
+        raise NotFound("the pathway has no version")
     return version
 
 
@@ -268,7 +268,7 @@ def deployed_version(session: Session, key: str) -> ProcessVersion:
         .limit(1)
     )
     if version is None:
-        raise NotFound(f"no deployed version of pathway '{key[:128]}'")
+        raise NotFound("no deployed version of that pathway")
     return version
 
 
@@ -287,7 +287,7 @@ def list_models(session: Session) -> Sequence[tuple[ProcessModel, int, int | Non
 def get_model(session: Session, key: str) -> ProcessModel:
     model = session.scalar(select(ProcessModel).where(ProcessModel.key == key))
     if model is None:
-        raise NotFound(f"no pathway '{key[:128]}'")
+        raise NotFound("no such pathway")
     return model
 
 
@@ -298,7 +298,7 @@ def get_version(session: Session, key: str, number: int) -> ProcessVersion:
         .where(ProcessModel.key == key, ProcessVersion.number == number)
     )
     if version is None:
-        raise NotFound(f"pathway '{key[:128]}' has no version {number}")
+        raise NotFound(f"the pathway has no version {number}")
     return version
 
 

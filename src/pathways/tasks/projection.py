@@ -112,8 +112,7 @@ def _row(
     organisation = organisations.get(kind.value) if kind else None
     if organisation is None:
         raise InvalidData(
-            f"step '{task.name}' is in lane '{task.lane}', and no organisation of the case team"
-            " serves it"
+            f"step {task.bpmn_id[:64]} is in a lane that no organisation of the case team serves"
         )
     calendar = None
     if task.due_in_working_days is not None:
@@ -169,7 +168,7 @@ def refresh_open_tasks(
             organisation = organisations.get(kind.value) if kind else None
             if organisation is None:
                 raise InvalidData(
-                    f"step '{task.name}' moves to lane '{task.lane}', which no organisation"
-                    " of the case team serves"
+                    f"step {task.bpmn_id[:64]} moves to a lane that no organisation of the"
+                    " case team serves"
                 )
             row.lane, row.organisation = task.lane, organisation

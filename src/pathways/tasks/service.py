@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, joinedload
 from pathways import clock, engine
 from pathways.audit import service as audit
 from pathways.cases.models import Client, ProcessInstance
-from pathways.cases.progress import apply_advance, lock_task, require_running
+from pathways.cases.progress import apply_advance, lock_task, require_open, require_running
 from pathways.errors import Conflict, InvalidData, NotFound
 from pathways.forms.service import validate_submission
 from pathways.notifications.outbox import queue_assignment_notice
@@ -128,16 +128,15 @@ def get(session: Session, task_id: int) -> Task:
 
 
 def claim(session: Session, *, task_id: int, actor: Actor) -> Task:
+    """Permission first: only the task's own organisation learns its state or assignee."""
     instance, task = lock_task(session, task_id)
-    if (
-        task.assignee_id is not None
-        and actor.user is not None
-        and task.assignee_id != actor.user.id
-    ):
+    user = permissions.require_caseworker_of(actor, task.organisation_id)
+    require_open(task)
+    if task.assignee_id is not None and task.assignee_id != user.id:
         raise Conflict(
             f"task {task_id} is claimed by {task.assignee.login if task.assignee else '?'}"
         )
-    task.assignee = permissions.require_task_worker(actor, task)
+    task.assignee = user
     record.require_consent(session, instance=instance, task=task)
     _record(session, actor, "task.claimed", task)
     return task
@@ -146,6 +145,7 @@ def claim(session: Session, *, task_id: int, actor: Actor) -> Task:
 def release(session: Session, *, task_id: int, actor: Actor) -> Task:
     _, task = lock_task(session, task_id)
     permissions.require_task_releaser(actor, task)
+    require_open(task)
     task.assignee = None
     _record(session, actor, "task.released", task)
     return task
@@ -162,6 +162,7 @@ def assign(
     """Hand a task to a caseworker; with mail configured in `settings`, they are told."""
     _, task = lock_task(session, task_id)
     permissions.require_task_assigner(actor, task)
+    require_open(task)
     person = people.get_user(session, assignee)
     task.assignee = permissions.require_caseworker_of(Actor.of(person), task.organisation_id)
     _record(session, actor, "task.assigned", task, assignee=person.login)
@@ -227,8 +228,9 @@ def complete(
 ) -> Completion:
     """Validate the form data, run the task and the case to its next waits, write back."""
     instance, task = lock_task(session, task_id)
-    require_running(instance)
     worker = permissions.require_task_worker(actor, task)
+    require_running(instance)
+    require_open(task)
     record.require_consent(session, instance=instance, task=task)
     engine.check_incoming(data)
     _validate(instance, task, data)
@@ -246,9 +248,9 @@ def complete(
 def _validate(instance: ProcessInstance, task: Task, data: dict[str, Any]) -> None:
     if task.form is None:
         if data:
-            raise InvalidData(f"step '{task.name}' has no form: complete it without data")
+            raise InvalidData("this step has no form: complete it without data")
         return
     schema = instance.version.forms.get(task.form)
     if schema is None:
-        raise InvalidData(f"form '{task.form}' is missing from version {instance.version.number}")
+        raise InvalidData(f"the step's form is missing from version {instance.version.number}")
     validate_submission(schema, data)

@@ -19,6 +19,7 @@ from pathways.audit.api import router as audit_routes
 from pathways.cases.api import router as case_routes
 from pathways.cases.migration_api import router as migration_routes
 from pathways.cases.pages import router as case_pages
+from pathways.cases.search_api import router as case_search_routes
 from pathways.dashboards.api import router as dashboard_routes
 from pathways.dashboards.daily import DailyJobs
 from pathways.dashboards.pages import router as dashboard_pages
@@ -45,6 +46,7 @@ API_ROUTERS = (
     people_routes,
     model_routes,
     case_routes,
+    case_search_routes,
     task_routes,
     dashboard_routes,
     review_routes,

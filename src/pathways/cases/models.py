@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pathways.db.base import Base, JSONValue, UTCDateTime
@@ -22,6 +22,14 @@ class Client(Base):
     """A pseudonymous client: a reference, a municipality and two languages, nothing more."""
 
     __tablename__ = "client"
+    # Case-insensitive prefix search of references (`lower(reference) LIKE 'c-10%'`).
+    __table_args__ = (
+        Index(
+            "ix_client_reference_lower",
+            func.lower(Column("reference", String(64))),
+            postgresql_ops={"lower_1": "text_pattern_ops"},
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(64), unique=True)
@@ -35,6 +43,13 @@ class ProcessInstance(Base):
     """A case. `workflow_state` (the engine's JSON, spec excluded) is its source of truth."""
 
     __tablename__ = "process_instance"
+    # Finding cases: newest first within a pathway or a state, and by when they ended.
+    __table_args__ = (
+        Index("ix_process_instance_version_started", "version_id", "started_at"),
+        Index("ix_process_instance_state_started", "state", "started_at"),
+        Index("ix_process_instance_started_at", "started_at"),
+        Index("ix_process_instance_ended_at", "ended_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id"), index=True)

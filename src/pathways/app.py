@@ -20,6 +20,7 @@ from pathways.cases.api import router as case_routes
 from pathways.cases.migration_api import router as migration_routes
 from pathways.cases.pages import router as case_pages
 from pathways.cases.search_api import router as case_search_routes
+from pathways.cases.search_pages import router as case_search_pages
 from pathways.dashboards.api import router as dashboard_routes
 from pathways.dashboards.daily import DailyJobs
 from pathways.dashboards.pages import router as dashboard_pages
@@ -54,7 +55,14 @@ API_ROUTERS = (
     form_routes,
     audit_routes,
 )
-PAGE_ROUTERS = (web_pages, task_pages, case_pages, model_pages, dashboard_pages)
+PAGE_ROUTERS = (
+    web_pages,
+    task_pages,
+    case_search_pages,
+    case_pages,
+    model_pages,
+    dashboard_pages,
+)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

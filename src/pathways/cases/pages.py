@@ -15,7 +15,7 @@ from pathways.audit import service as audit
 from pathways.cases import service as cases
 from pathways.edge.caller import Tx
 from pathways.edge.params import RowId
-from pathways.errors import Conflict, InvalidData, NotFound
+from pathways.errors import Conflict, DuplicateCase, InvalidData, NotFound
 from pathways.people import service as people
 from pathways.people.models import OrganisationKind
 from pathways.processes import service as processes
@@ -58,9 +58,19 @@ def start_case(request: Request, call: PageCallDep) -> Response:
                 data={},
                 actor=tx.actor,
                 settings=tx.settings,
+                duplicate_confirmed=call.field("duplicate") == "confirmed",
             )
             case_id = instance.id
         return RedirectResponse(f"/cases/{case_id}", status_code=303)
+    except DuplicateCase:
+        problem = _(
+            "A case of this pathway is already running for this client. Open it from the"
+            " client's page, or confirm that a second case is needed."
+        )
+        with call.begin() as tx:
+            return _new_case_form(
+                request, call, tx, values=values, problem=problem, status=409, duplicate=True
+            )
     except (InvalidData, NotFound, Conflict) as error:
         problem = _explain_start_failure(error, values)
     with call.begin() as tx:
@@ -89,6 +99,7 @@ def _new_case_form(
     values: dict[str, str],
     problem: str | None,
     status: int = 200,
+    duplicate: bool = False,
 ) -> Response:
     pathways = [
         (model.key, model.name)
@@ -106,6 +117,7 @@ def _new_case_form(
         "municipalities": municipalities,
         "values": {name: values.get(name, "") for name in _CLIENT_FIELDS},
         "problem": problem,
+        "duplicate": duplicate,
     }
     return render(request, "cases/new.html", context, status=status)
 

@@ -14,6 +14,7 @@ from referencing import Registry
 from referencing.exceptions import Unresolvable
 
 from pathways.errors import FieldError, InvalidData, NotFound
+from pathways.forms import rules
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}\.json$")
 _MAX_FORM_BYTES = 256 * 1024
@@ -113,6 +114,10 @@ def schema_problem(filename: str, schema: dict[str, Any]) -> str | None:
         return f"form '{filename}' is not valid JSON Schema: {error.message[:200]}"
     if schema.get("type", "object") != "object":
         return f'form \'{filename}\' must describe an object ("type": "object")'
+    found = rules.problems(schema)
+    if found:
+        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+        return f"form '{filename}': {found[0]}{more}"
     return None
 
 
@@ -125,9 +130,12 @@ def validate_submission(schema: dict[str, Any], data: dict[str, Any]) -> None:
         errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     except Unresolvable as error:
         raise InvalidData(f"the form refers to something outside it: {error}") from None
-    if errors:
-        messages = [_describe(e) for e in errors[:_MAX_ERRORS]]
-        fields = list(dict.fromkeys(f for e in errors[:_MAX_ERRORS] for f in _field_errors(e)))
+    messages = [_describe(e) for e in errors[:_MAX_ERRORS]]
+    fields = list(dict.fromkeys(f for e in errors[:_MAX_ERRORS] for f in _field_errors(e)))
+    for field_error, sentence in rules.broken(schema, data)[:_MAX_ERRORS]:
+        messages.append(sentence)
+        fields.append(field_error)
+    if messages:
         raise InvalidData(f"the data does not fit the form: {messages[0]}", messages, fields)
 
 

@@ -1,8 +1,8 @@
 """Finding cases again: by client reference, pathway, state, organisation, step and dates.
 
 Everyone who may search sees only the cases they could open: caseworkers and managers
-those whose team holds their organisation or where their organisation has a task;
-admins and the operator all. A search is a read of client data and is audited once,
+those whose team holds their organisation (which includes every case where it holds a
+task); admins and the operator all. A search is a read of client data and is audited once,
 naming the cases it showed.
 """
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload
 
 from pathways.audit import service as audit
@@ -123,18 +123,17 @@ def _scope(session: Session, actor: Actor) -> Organisation | None:
 def _visible(scope: Organisation | None) -> list[ColumnElement[bool]]:
     if scope is None:
         return []
-    # An organisation holds at most one place in a team: the one of its kind.
-    in_team = ProcessInstance.team[scope.kind].as_string() == scope.code
-    has_task = exists().where(
-        Task.instance_id == ProcessInstance.id, Task.organisation_id == scope.id
-    )
-    return [or_(in_team, has_task)]
+    # The case page's rule (`permissions.require_case_reader`): the organisation is in the
+    # case's team. A task's organisation is always the team member of its lane's kind, so
+    # every organisation holding a task is in the team too; and an organisation holds at
+    # most one place in a team, the one of its kind.
+    return [ProcessInstance.team[scope.kind].as_string() == scope.code]
 
 
 def _matching(session: Session, where: CaseFilter) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if where.reference:
-        conditions.append(_reference_prefix(where.reference))
+        conditions.append(_reference_prefix(where.reference, session.get_bind().dialect.name))
     if where.model:
         versions = (
             select(ProcessVersion.id).join(ProcessModel).where(ProcessModel.key == where.model)
@@ -163,12 +162,17 @@ def _versions_of(model_key: str) -> Select[int]:
     return select(ProcessVersion.id).join(ProcessModel).where(ProcessModel.key == model_key)
 
 
-def _reference_prefix(prefix: str) -> ColumnElement[bool]:
+def _reference_prefix(prefix: str, dialect: str) -> ColumnElement[bool]:
     # References hold letters, digits, '.', '_' and '-': escape the LIKE wildcard '_'.
-    escaped = prefix.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    matching = select(Client.id).where(
-        func.lower(Client.reference).like(escaped + "%", escape="\\")
-    )
+    lowered = prefix.lower()
+    escaped = lowered.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    folded = func.lower(Client.reference)
+    matching = select(Client.id).where(folded.like(escaped + "%", escape="\\"))
+    if dialect == "sqlite":
+        # PostgreSQL reads LIKE 'p%' from its text_pattern_ops index; SQLite reads only a
+        # range from its index on lower(reference). References are ASCII and SQLite
+        # compares bytes, so every one that starts with p lies between p and p + DEL.
+        matching = matching.where(folded >= lowered, folded < lowered + "\x7f")
     return ProcessInstance.client_id.in_(matching)
 
 
@@ -176,7 +180,7 @@ def _served_by(session: Session, code: str) -> ColumnElement[bool]:
     organisation = session.scalar(select(Organisation).where(Organisation.code == code))
     if organisation is None:
         return ProcessInstance.id.is_(None)  # nothing matches an organisation that is not
-    return or_(*_visible(organisation))
+    return and_(*_visible(organisation))
 
 
 def _between(

@@ -171,3 +171,16 @@ def test_a_second_running_case_of_a_pathway_for_a_client_needs_confirming(api):
     assert started.status_code == 201, started.text
     assert len(found(anna.get("/api/instances", params={"reference": "C-1"}))) == 2
     assert anna.post("/api/instances", json={**body, "duplicate": "yes"}).status_code == 422
+
+
+def test_a_new_case_after_the_last_one_ended_needs_no_confirmation(api):
+    admin, anna = api.integrator("admin"), api.integrator("anna")
+    (first,) = found_ids(anna.get("/api/instances", params={"reference": "C-1"}))
+    assert admin.post(f"/api/instances/{first}/cancel").status_code == 200
+    body = {"model": "handoff", "client": {"reference": "C-1", "municipality": "barsby"}}
+    assert anna.post("/api/instances", json=body).status_code == 201
+
+
+def found_ids(answer):
+    assert answer.status_code == 200, answer.text
+    return [case["id"] for case in answer.json()["items"]]

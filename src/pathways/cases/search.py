@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Literal
 
 from sqlalchemy import ColumnElement, Select, and_, exists, func, select
-from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload
+from sqlalchemy.orm import InstrumentedAttribute, Session, defer, joinedload
 
 from pathways.audit import service as audit
 from pathways.cases.models import Client, InstanceState, ProcessInstance
@@ -35,6 +35,8 @@ STATES = {
     "cancelled": InstanceState.CANCELLED,
 }
 MAX_LIMIT = 200
+# A list needs the client, never the engine's workflow JSON (the largest column by far).
+_LISTED = (defer(ProcessInstance.workflow_state), joinedload(ProcessInstance.client))
 
 
 @dataclass(frozen=True)
@@ -73,9 +75,7 @@ def search(
     conditions = [*_visible(scope), *_matching(session, where)]
     total = session.scalar(select(func.count()).select_from(ProcessInstance).where(*conditions))
     query = _ordered(select(ProcessInstance).join(Client), where.sort).where(*conditions)
-    found = session.scalars(
-        query.options(joinedload(ProcessInstance.client)).limit(where.limit).offset(where.offset)
-    ).all()
+    found = session.scalars(query.options(*_LISTED).limit(where.limit).offset(where.offset)).all()
     rows = _with_open_tasks(session, found)
     audit.record(
         session,
@@ -95,7 +95,7 @@ def of_client(
         select(ProcessInstance)
         .join(Client)
         .where(func.lower(Client.reference) == reference.lower(), *_visible(scope))
-        .options(joinedload(ProcessInstance.client))
+        .options(*_LISTED)
         .order_by(ProcessInstance.started_at.desc(), ProcessInstance.id.desc())
         .limit(MAX_LIMIT)
     )
@@ -206,7 +206,9 @@ def _ordered(query: Select[ProcessInstance], sort: str) -> Select[ProcessInstanc
     column = Client.reference if name == "reference" else getattr(ProcessInstance, name)
     first = column.desc() if sort.startswith("-") else column.asc()
     tie = ProcessInstance.id.desc() if sort.startswith("-") else ProcessInstance.id.asc()
-    return query.order_by(first.nulls_last(), tie)
+    if name == "ended_at":  # running cases have not ended: they come last either way
+        first = first.nulls_last()
+    return query.order_by(first, tie)
 
 
 def _with_open_tasks(session: Session, found: Sequence[ProcessInstance]) -> list[CaseRow]:

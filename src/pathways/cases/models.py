@@ -24,10 +24,11 @@ class Client(Base):
     __tablename__ = "client"
     # Case-insensitive prefix search of references (`lower(reference) LIKE 'c-10%'`).
     __table_args__ = (
+        # text_pattern_ops: PostgreSQL reads LIKE 'p%' from the index in any collation.
         Index(
             "ix_client_reference_lower",
-            func.lower(Column("reference", String(64))),
-            postgresql_ops={"lower_1": "text_pattern_ops"},
+            func.lower(Column("reference", String(64))).label("reference_lower"),
+            postgresql_ops={"reference_lower": "text_pattern_ops"},
         ),
     )
 

@@ -74,7 +74,7 @@ def search(
     scope = _scope(session, actor)
     conditions = [*_visible(scope), *_matching(session, where)]
     total = session.scalar(select(func.count()).select_from(ProcessInstance).where(*conditions))
-    query = _ordered(select(ProcessInstance).join(Client), where.sort).where(*conditions)
+    query = _ordered(select(ProcessInstance), where.sort).where(*conditions)
     found = session.scalars(query.options(*_LISTED).limit(where.limit).offset(where.offset)).all()
     rows = _with_open_tasks(session, found)
     audit.record(
@@ -203,6 +203,8 @@ def _ordered(query: Select[ProcessInstance], sort: str) -> Select[ProcessInstanc
     if sort not in SORTS:
         raise InvalidData(f"sort is one of {', '.join(SORTS)}")
     name = sort.lstrip("-")
+    if name == "reference":
+        query = query.join(Client)  # only then: the page's rows load their client anyway
     column = Client.reference if name == "reference" else getattr(ProcessInstance, name)
     first = column.desc() if sort.startswith("-") else column.asc()
     tie = ProcessInstance.id.desc() if sort.startswith("-") else ProcessInstance.id.asc()

@@ -28,13 +28,10 @@ _PLAIN = (
 def upgrade() -> None:
     for name, table, columns in _PLAIN:
         op.create_index(name, table, columns, unique=False)
-    op.create_index(
-        "ix_client_reference_lower",
-        "client",
-        [sa.text("lower(reference)")],
-        unique=False,
-        postgresql_ops={"lower_1": "text_pattern_ops"},
-    )
+    # On PostgreSQL with text_pattern_ops, so LIKE 'p%' reads it in any collation.
+    postgresql = op.get_bind().dialect.name == "postgresql"
+    expression = "lower(reference) text_pattern_ops" if postgresql else "lower(reference)"
+    op.create_index("ix_client_reference_lower", "client", [sa.text(expression)], unique=False)
 
 
 def downgrade() -> None:

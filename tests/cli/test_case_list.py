@@ -20,6 +20,9 @@ def test_cases_are_listed_by_reference_prefix_and_state_as_json(shell):  # noqa:
     ok(shell("instances", "cancel", str(listed[0]["id"])))
     cancelled = json.loads(ok(shell("instances", "list", "--state", "cancelled", "--json")))
     assert [c["id"] for c in cancelled] == [listed[0]["id"]]
+    since = ("instances", "list", "--json", "--started-from")
+    assert len(json.loads(ok(shell(*since, "2000-01-01")))) == 3
+    assert json.loads(ok(shell(*since, "2999-01-01T08:00:00"))) == []
     page = shell("instances", "list", "--sort", "reference", "--limit", "2")
     assert page.returncode == 0 and "2 of 3 cases" in page.stderr
     assert page.stdout.splitlines()[1].split()[1] == "K-1"

@@ -56,6 +56,7 @@ def start(
     reference: str = "C-1",
     municipality: str = "barsby",
     data: dict[str, Any] | None = None,
+    duplicate_confirmed: bool = False,
 ) -> ProcessInstance:
     return cases.start(
         session,
@@ -64,6 +65,7 @@ def start(
         data=data or {},
         actor=Actor.operator(),
         settings=settings,
+        duplicate_confirmed=duplicate_confirmed,
     )
 
 

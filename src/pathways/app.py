@@ -21,6 +21,8 @@ from pathways.audit.report_api import router as access_report_routes
 from pathways.cases.api import router as case_routes
 from pathways.cases.migration_api import router as migration_routes
 from pathways.cases.pages import router as case_pages
+from pathways.cases.search_api import router as case_search_routes
+from pathways.cases.search_pages import router as case_search_pages
 from pathways.dashboards.api import router as dashboard_routes
 from pathways.dashboards.daily import DailyJobs
 from pathways.dashboards.pages import router as dashboard_pages
@@ -57,6 +59,7 @@ API_ROUTERS = (
     people_routes,
     model_routes,
     case_routes,
+    case_search_routes,
     task_routes,
     dashboard_routes,
     review_routes,
@@ -71,6 +74,7 @@ API_ROUTERS = (
 PAGE_ROUTERS = (
     web_pages,
     task_pages,
+    case_search_pages,
     case_pages,
     model_pages,
     dashboard_pages,

@@ -111,6 +111,13 @@ class TaskNotReady(Conflict):
     title = "Task not ready"
 
 
+class DuplicateCase(Conflict):
+    """The client already has a running case of the pathway; a second needs confirming."""
+
+    title = "A case of this pathway is already running for the client"
+    reason = "duplicate"
+
+
 class NotMigratable(Conflict):
     """A running case cannot move to another version of its pathway; the message says why."""
 

@@ -95,6 +95,7 @@ def start(api, login, reference, municipality, team=None, **languages):
     body = {
         "model": "handoff",
         "client": {"reference": reference, "municipality": municipality, **languages},
+        "duplicate": "confirmed",  # these starts are about permissions, not second cases
     }
     if team is not None:
         body["team"] = team

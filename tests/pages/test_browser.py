@@ -98,6 +98,11 @@ def test_a_case_goes_from_start_to_end_across_three_organisations(site, chromium
     anna.get_by_label("What was discussed").fill("Services explained <b>in Arabic</b>")
     anna.get_by_label("Registered as a jobseeker").check()
     anna.get_by_role("button", name="Complete").click()
+    confirm = anna.locator("section.confirm")
+    expect(confirm).to_contain_text("What was discussed")
+    expect(confirm).to_contain_text("Services explained <b>in Arabic</b>")
+    shot(anna, "02b-confirm-before-completing")
+    anna.get_by_role("button", name="Confirm and complete").click()
     expect(anna.get_by_role("status")).to_contain_text(
         "Now with Westland employment area: Integration plan, due"
     )
@@ -131,6 +136,7 @@ def test_a_case_goes_from_start_to_end_across_three_organisations(site, chromium
     shot(ville, "05-integration-plan-form")
     plan_page = ville.url.split("?")[0]
     ville.get_by_role("button", name="Complete").click()
+    ville.get_by_role("button", name="Confirm and complete").click()
     expect(ville.get_by_role("status")).to_contain_text(
         "Now with Westland wellbeing services county: County services join, due"
     )
@@ -144,6 +150,7 @@ def test_a_case_goes_from_start_to_end_across_three_organisations(site, chromium
     shot(helmi, "06-county-inbox-on-a-phone")
     helmi.get_by_role("link", name="County services join").click()
     helmi.get_by_role("button", name="Complete").click()
+    helmi.get_by_role("button", name="Confirm and complete").click()
     expect(helmi.get_by_role("status")).to_contain_text("The case is finished.")
     helmi.get_by_role("link", name="See the case").click()
     done = helmi.locator("#done-title + ol")

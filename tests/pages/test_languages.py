@@ -98,7 +98,9 @@ def _pages(site, language: str) -> dict[str, str]:
         "forbidden": site.as_user("olli", language=language).get(page).text,
         "manager start": site.as_user("mari", language=language).get("/").text,
     }
-    anna.post_form(page, {"action": "complete", "summary": "x", "jobseeker": "true"}, page=page)
+    fields = {"action": "complete", "summary": "x", "jobseeker": "true"}
+    shown["confirm"] = anna.post_form(page, fields, page=page).text
+    anna.post_form(page, {"action": "confirm"}, page=page)
     shown["hand-off"] = anna.get(f"{page}?opened={open_task_id(site, case_id, 'plan')}").text
     plan = f"/tasks/{open_task_id(site, case_id, 'plan')}"
     shown["plan form"] = site.as_user("ville", language=language).get(plan).text

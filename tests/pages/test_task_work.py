@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from pathways.audit.models import AuditEvent
 from pathways.tasks.models import Task, TaskDraft
-from tests.pages.flow import open_task_id, start_three_org_case
+from tests.pages.flow import complete_on_page, open_task_id, start_three_org_case
 
 
 def _field_error(html: str, field_id: str) -> str:
@@ -83,9 +83,7 @@ def test_a_draft_is_kept_until_the_task_is_completed(site, frozen_clock):
     assert "Half way</textarea>" in again and "Draft saved" in again
     assert "Half way" not in site.as_user("bea").get(page).text  # drafts are personal
 
-    done = browser.post_form(
-        page, {"action": "complete", "summary": "Met", "jobseeker": "true"}, page=page
-    )
+    done = complete_on_page(browser, page, {"summary": "Met", "jobseeker": "true"})
     assert done.status_code == 303
     with site.db.tx() as s:
         assert s.scalars(select(TaskDraft)).all() == []
@@ -95,9 +93,7 @@ def test_completing_says_where_the_case_went(site, frozen_clock):
     case_id = start_three_org_case(site)
     browser = site.as_user("anna", language="fi")
     page = f"/tasks/{open_task_id(site, case_id, 'guidance')}"
-    done = browser.post_form(
-        page, {"action": "complete", "summary": "Met", "jobseeker": "true"}, page=page
-    )
+    done = complete_on_page(browser, page, {"summary": "Met", "jobseeker": "true"})
     plan_id = open_task_id(site, case_id, "plan")
     assert done.headers["location"] == f"{page}?opened={plan_id}"
     shown = browser.get(done.headers["location"]).text
@@ -109,9 +105,7 @@ def test_completing_says_where_the_case_went(site, frozen_clock):
 def test_rows_of_a_repeatable_group_are_added_without_javascript(site, frozen_clock):
     case_id = start_three_org_case(site)
     guidance = f"/tasks/{open_task_id(site, case_id, 'guidance')}"
-    site.as_user("anna").post_form(
-        guidance, {"action": "complete", "summary": "Met", "jobseeker": "true"}, page=guidance
-    )
+    complete_on_page(site.as_user("anna"), guidance, {"summary": "Met", "jobseeker": "true"})
     browser = site.as_user("ville")
     page = f"/tasks/{open_task_id(site, case_id, 'plan')}"
     form = {"goals": "Work", "contacts.rows": "0"}
@@ -143,10 +137,10 @@ def test_rows_of_a_repeatable_group_are_added_without_javascript(site, frozen_cl
         "Enter a value of the right kind"
     )
 
-    done = browser.post_form(
+    done = complete_on_page(
+        browser,
         page,
         {
-            "action": "complete",
             "agreed_on": "2026-11-23",
             "goals": "Work",
             "study_route": "integration_training",
@@ -157,7 +151,6 @@ def test_rows_of_a_repeatable_group_are_added_without_javascript(site, frozen_cl
             "contacts.rows": "1",
             "contacts.0.name": "Aino",
         },
-        page=page,
     )
     assert done.status_code == 303
     with site.db.tx() as s:
@@ -168,9 +161,7 @@ def test_rows_of_a_repeatable_group_are_added_without_javascript(site, frozen_cl
 def test_the_case_page_shows_the_path_across_organisations_and_logs_the_read(site, frozen_clock):
     case_id = start_three_org_case(site)
     guidance = f"/tasks/{open_task_id(site, case_id, 'guidance')}"
-    site.as_user("anna").post_form(
-        guidance, {"action": "complete", "summary": "Met", "jobseeker": "true"}, page=guidance
-    )
+    complete_on_page(site.as_user("anna"), guidance, {"summary": "Met", "jobseeker": "true"})
     shown = site.as_user("ville").get(f"/cases/{case_id}").text
     done = shown[shown.index("Steps done") :]
     assert "Guidance and advice – Barsby, Anna Aalto" in done

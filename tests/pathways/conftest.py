@@ -152,28 +152,28 @@ ASSESSMENT = {
 NEEDS_COUNTY = {**ASSESSMENT, "social_or_health_needs": True, "county_request_reason": "Family"}
 NO_PLAN = {**ASSESSMENT, "plan_needed": False}
 PLAN = {
-    "plan_agreed_on": "2026-12-01",
-    "plan_valid_until": "2027-11-30",
+    "plan_agreed_on": "2026-11-20",
+    "plan_valid_until": "2027-11-19",
     "plan_goals": "Finnish A2.",
     "agreed_services": ["integration_training", "civic_orientation"],
     "study_route": "integration_training",
     "job_search_obligation_explained": False,
     "rights_and_duties_given_in_writing": True,
 }
-COUNTY_JOINS = {"county_joined_on": "2026-12-02", "county_services": ["family_services"]}
+COUNTY_JOINS = {"county_joined_on": "2026-11-21", "county_services": ["family_services"]}
 ESCALATION = {"escalation_reason": "caseworker_capacity", "escalation_action": "task_reassigned"}
-GUIDANCE = {"guidance_given_on": "2026-11-30", "guidance_topics": ["housing"]}
+GUIDANCE = {"guidance_given_on": "2026-11-21", "guidance_topics": ["housing"]}
 CIVIC = {
     "civic_orientation_language": "Arabic",
     "civic_orientation_hours": 70,
     "civic_orientation_completion": "completed",
 }
 TRAINING = {
-    "training_started_on": "2027-01-11",
+    "training_started_on": "2026-10-05",
     "training_completion": "completed",
     "final_test": {"listening": "A2", "reading": "A2", "speaking": "A2", "writing": "A2"},
 }
-REVIEW = {"review_held_on": "2027-05-01", "review_progress": "On track.", "county_took_part": False}
+REVIEW = {"review_held_on": "2026-11-22", "review_progress": "On track.", "county_took_part": False}
 CONTINUE = {**REVIEW, "review_outcome": "continue"}
 ENDED = {**REVIEW, "review_outcome": "plan_ended", "plan_end_reason": "goals_reached"}
 ELIGIBLE = {

@@ -17,20 +17,20 @@ from tests.pathways.conftest import (
 )
 
 INTERVIEW = {
-    "interview_held_on": "2026-11-30",
+    "interview_held_on": "2026-11-20",
     "interview_channel": "in_person",
     "interview_language": "English",
     "interpreter_used": False,
 }
 REFERRAL = {
-    "referral_sent_on": "2026-12-11",
+    "referral_sent_on": "2026-11-21",
     "education_provider_name": "Barsby adult education centre",
     "course_language": "fi",
     "course_starts_on": "2027-01-11",
-    "enrolled_on": "2026-12-20",
+    "enrolled_on": "2026-11-22",
 }
 DISCUSSION = {
-    "discussion_held_on": "2027-03-10",
+    "discussion_held_on": "2026-11-22",
     "discussion_channel": "phone",
     "job_search_summary": "Applied for three jobs.",
     "plan_reviewed": True,

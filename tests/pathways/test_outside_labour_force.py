@@ -25,7 +25,7 @@ from tests.pathways.conftest import (
 )
 
 INTERVIEW = {
-    "interview_held_on": "2027-03-03",
+    "interview_held_on": "2026-11-20",
     "interview_channel": "in_person",
     "interview_language": "Arabic",
     "interpreter_used": True,

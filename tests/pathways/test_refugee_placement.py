@@ -16,8 +16,8 @@ from tests.pathways.conftest import (
 )
 
 PLACEMENT = {"placement_agreed_on": "2026-11-23", "quota_refugee": True, "obvious_needs": False}
-HOUSING = {"housing_type": "rental_flat", "moved_in_on": "2026-12-01"}
-REGISTRATION = {"registered_on": "2026-12-02", "basic_information_given": True}
+HOUSING = {"housing_type": "rental_flat", "moved_in_on": "2026-11-23"}
+REGISTRATION = {"registered_on": "2026-11-23", "basic_information_given": True}
 
 PATHWAY = "refugee-placement"
 

@@ -10,8 +10,8 @@ PLACEMENT = {
     "housing_decision": "family_group_home",
     "turns_18_on": "2027-03-14",
 }
-HOUSING = {"housing_type": "family_group_home", "moved_in_on": "2026-12-01"}
-AFTERCARE = {"aftercare_plan_agreed_on": "2027-03-20", "aftercare_support": ["housing", "studies"]}
+HOUSING = {"housing_type": "family_group_home", "moved_in_on": "2026-11-23"}
+AFTERCARE = {"aftercare_plan_agreed_on": "2027-03-14", "aftercare_support": ["housing", "studies"]}
 
 PATHWAY = "unaccompanied-minor"
 

@@ -39,12 +39,12 @@ def test_a_young_person_of_compulsory_school_age_goes_to_basic_education(db, lib
     case = guided(db, library, compulsory_school_age=True)
     assert case.open() == {"Task_basic_education": "barsby-college"}
     school = {
-        "referral_sent_on": "2026-11-24",
+        "referral_sent_on": "2026-11-23",
         "education_provider_name": "Barsby adult education centre",
         "course_name": "Basic education for adults",
         "course_language": "fi",
         "course_starts_on": "2027-01-11",
-        "enrolled_on": "2026-12-01",
+        "enrolled_on": "2026-11-23",
     }
     assert case.complete("Task_basic_education", "barsby-college", school)
 

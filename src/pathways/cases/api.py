@@ -40,6 +40,7 @@ def start_case(body: InstanceCreate, call: CallDep, key: IdempotencyKey = None) 
             client=cases.NewClient(**body.client.model_dump()),
             data=body.data,
             team=body.team,
+            duplicate_confirmed=body.duplicate == "confirmed",
             actor=tx.actor,
             settings=tx.settings,
         )

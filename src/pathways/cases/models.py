@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pathways.db.base import Base, JSONValue, UTCDateTime
@@ -26,7 +26,16 @@ class Client(Base):
     """
 
     __tablename__ = "client"
-    __table_args__ = (UniqueConstraint("municipality", "reference"),)
+    # Case-insensitive prefix search of references (`lower(reference) LIKE 'c-10%'`).
+    __table_args__ = (
+        UniqueConstraint("municipality", "reference"),
+        # text_pattern_ops: PostgreSQL reads LIKE 'p%' from the index in any collation.
+        Index(
+            "ix_client_reference_lower",
+            func.lower(Column("reference", String(64))).label("reference_lower"),
+            postgresql_ops={"reference_lower": "text_pattern_ops"},
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(64))
@@ -40,6 +49,13 @@ class ProcessInstance(Base):
     """A case. `workflow_state` (the engine's JSON, spec excluded) is its source of truth."""
 
     __tablename__ = "process_instance"
+    # Finding cases: newest first within a pathway or a state, and by when they ended.
+    __table_args__ = (
+        Index("ix_process_instance_version_started", "version_id", "started_at"),
+        Index("ix_process_instance_state_started", "state", "started_at"),
+        Index("ix_process_instance_started_at", "started_at"),
+        Index("ix_process_instance_ended_at", "ended_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id"), index=True)

@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from pathways.cases import service as cases
 from pathways.edge.caller import Tx
 from pathways.edge.params import RowId
-from pathways.errors import Conflict, InvalidData, NotFound
+from pathways.errors import Conflict, DuplicateCase, InvalidData, NotFound
 from pathways.notes import pages as notes_pages
 from pathways.people import service as people
 from pathways.people.models import OrganisationKind
@@ -59,9 +59,19 @@ def start_case(request: Request, call: PageCallDep) -> Response:
                 data={},
                 actor=tx.actor,
                 settings=tx.settings,
+                duplicate_confirmed=call.field("duplicate") == "confirmed",
             )
             case_id = instance.id
         return RedirectResponse(f"/cases/{case_id}", status_code=303)
+    except DuplicateCase:
+        problem = _(
+            "A case of this pathway is already running for this client. Open it from the"
+            " client's page, or confirm that a second case is needed."
+        )
+        with call.begin() as tx:
+            return _new_case_form(
+                request, call, tx, values=values, problem=problem, status=409, duplicate=True
+            )
     except (InvalidData, NotFound, Conflict) as error:
         problem = _explain_start_failure(error, values)
     with call.begin() as tx:
@@ -88,6 +98,7 @@ def _new_case_form(
     values: dict[str, str],
     problem: str | None,
     status: int = 200,
+    duplicate: bool = False,
 ) -> Response:
     pathways = [
         (model.key, model.name)
@@ -105,6 +116,7 @@ def _new_case_form(
         "municipalities": municipalities,
         "values": {name: values.get(name, "") for name in _CLIENT_FIELDS},
         "problem": problem,
+        "duplicate": duplicate,
     }
     return render(request, "cases/new.html", context, status=status)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -79,6 +79,10 @@ class InstanceCreate(BaseModel):
     team: dict[str, str] | None = Field(
         default=None, description="organisation kind → organisation code, to name the team"
     )
+    duplicate: Literal["confirmed"] | None = Field(
+        default=None,
+        description='"confirmed" starts a second running case of the pathway for the client',
+    )
 
 
 class TimelineEntryOut(BaseModel):
@@ -101,3 +105,63 @@ class MessageDelivered(BaseModel):
     instance_id: int
     message: str
     opened: list[TaskOut]
+
+
+class OpenStepOut(BaseModel):
+    task_id: int
+    bpmn_id: str
+    name: str
+    organisation: str | None
+
+
+class CaseSummaryOut(BaseModel):
+    """One case in a list: who it is for, where it stands, what is open."""
+
+    id: int
+    model: str
+    model_name: str
+    version: int
+    state: str
+    client: str
+    municipality: str
+    started_at: datetime
+    ended_at: datetime | None
+    open_steps: list[OpenStepOut]
+
+    @classmethod
+    def of(cls, instance: ProcessInstance, open_tasks: list[Task]) -> CaseSummaryOut:
+        return cls(
+            id=instance.id,
+            model=instance.version.model.key,
+            model_name=instance.version.model.name,
+            version=instance.version.number,
+            state=instance.state,
+            client=instance.client.reference,
+            municipality=instance.client.municipality,
+            started_at=instance.started_at,
+            ended_at=instance.ended_at,
+            open_steps=[
+                OpenStepOut(
+                    task_id=t.id,
+                    bpmn_id=t.bpmn_id,
+                    name=t.name,
+                    organisation=t.organisation.code if t.organisation else None,
+                )
+                for t in open_tasks
+            ],
+        )
+
+
+class CaseListOut(BaseModel):
+    """One page of cases and how many match in all."""
+
+    total: int
+    limit: int
+    offset: int
+    items: list[CaseSummaryOut]
+
+
+class ClientCasesOut(BaseModel):
+    reference: str
+    municipality: str
+    cases: list[CaseSummaryOut]

@@ -13,11 +13,12 @@ from sqlalchemy.orm import Session, joinedload
 from pathways import clock, engine
 from pathways.audit import service as audit
 from pathways.audit.models import AuditEvent
+from pathways.cases import search
 from pathways.cases.models import Client, InstanceState, ProcessInstance
 from pathways.cases.progress import apply_advance, lock_instance, require_running
 from pathways.deadlines.models import Timer
 from pathways.deadlines.service import timers_of
-from pathways.errors import Conflict, InvalidData, NotFound
+from pathways.errors import Conflict, DuplicateCase, InvalidData, NotFound
 from pathways.people import permissions
 from pathways.people import service as people
 from pathways.people.actors import Actor
@@ -57,8 +58,13 @@ def start(
     actor: Actor,
     settings: Settings,
     team: dict[str, str] | None = None,
+    duplicate_confirmed: bool = False,
 ) -> ProcessInstance:
-    """Start a pathway for a client: run to the first waits and write it all at once."""
+    """Start a pathway for a client: run to the first waits and write it all at once.
+
+    A second running case of the same pathway for the same client starts only when the
+    caller confirms it (`duplicate_confirmed`); otherwise `DuplicateCase` says why.
+    """
     permissions.require_case_starter(actor)
     engine.check_incoming(data)
     _check_client(client)
@@ -72,6 +78,8 @@ def start(
     )
     permissions.require_team_member(actor, members)
     kept = _client(session, client, actor)
+    if not duplicate_confirmed:
+        _refuse_duplicate(session, kept, model)
     advance = processes.pathway_for(version, settings).start(data)
     instance = ProcessInstance(
         version=version,
@@ -94,6 +102,16 @@ def start(
         details={"model": model, "version": version.number, "client": instance.client.reference},
     )
     return instance
+
+
+def _refuse_duplicate(session: Session, client: Client, model: str) -> None:
+    if client.id is None:
+        return  # a client seen for the first time has no cases yet
+    if search.running_of(session, client_id=client.id, model_key=model):
+        raise DuplicateCase(
+            f"a case of pathway {model} is already running for this client;"
+            ' send "duplicate": "confirmed" to start another'
+        )
 
 
 def _check_client(new: NewClient) -> None:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import typer
 from sqlalchemy.orm import Session
 
+from pathways.cases import search
 from pathways.cases import service as cases
-from pathways.cases.schemas import InstanceOut
+from pathways.cases.schemas import CaseListOut, CaseSummaryOut, InstanceOut
 from pathways.cli.edge import EXIT_DATA, emit_json, fail, parse_json_object, run, table, when
 from pathways.cli.tasks import describe_hand_off
+from pathways.clock import HELSINKI
+from pathways.people import service as people
 from pathways.people.actors import Actor
 from pathways.settings import Settings
 from pathways.tasks.models import Task
@@ -43,6 +48,9 @@ def start(
     contact_language: str | None = typer.Option(None, help="e.g. fi, sv, ar, uk"),
     integration_language: str | None = typer.Option(None, help="fi or sv"),
     team: list[str] = typer.Option([], help="KIND=CODE to name a team member (repeat)"),
+    confirm_duplicate: bool = typer.Option(
+        False, help="start even though the client has a running case of this pathway"
+    ),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Start a pathway for a client; prints the case and where it waits."""
@@ -58,6 +66,7 @@ def start(
             actor=Actor.operator(),
             settings=settings,
             team=named,
+            duplicate_confirmed=confirm_duplicate,
         )
         return _view(session, instance.id, "start the case")
 
@@ -77,6 +86,77 @@ def _print_open(shown: InstanceOut) -> None:
             typer.echo(
                 f"  task {task.id}: {task.name} — {task.organisation}, due {when(task.due_at)}"
             )
+
+
+@instances.command("list")
+def list_cases(
+    reference: str | None = typer.Option(None, help="client reference prefix (case ignored)"),
+    model: str | None = typer.Option(None, "--model", help="only this pathway (model key)"),
+    state: str | None = typer.Option(None, help="running, finished or cancelled"),
+    organisation: str | None = typer.Option(None, help="served by this organisation (code)"),
+    step: str | None = typer.Option(None, help="with this step (BPMN id) open"),
+    started_from: datetime | None = typer.Option(None, help="opened on or after (Helsinki time)"),
+    started_to: datetime | None = typer.Option(None, help="opened before"),
+    ended_from: datetime | None = typer.Option(None, help="finished on or after"),
+    ended_to: datetime | None = typer.Option(None, help="finished before"),
+    sort: str = typer.Option("-started_at", help=f"one of {', '.join(search.SORTS)}"),
+    limit: int = typer.Option(50, min=1, max=search.MAX_LIMIT),
+    offset: int = typer.Option(0, min=0),
+    login: str | None = typer.Option(None, "--as", help="search as this user (default: all)"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Find cases, running and finished; the total that match is printed on stderr.
+
+    Times are 2026-12-01 or 2026-12-01T08:00:00, Helsinki time.
+    """
+    where = search.CaseFilter(
+        reference=reference,
+        model=model,
+        state=state,
+        organisation=organisation,
+        step=step,
+        started_from=_zoned(started_from),
+        started_to=_zoned(started_to),
+        ended_from=_zoned(ended_from),
+        ended_to=_zoned(ended_to),
+        sort=sort,
+        limit=limit,
+        offset=offset,
+    )
+
+    def work(session: Session, _settings: Settings) -> CaseListOut:
+        actor = Actor.of(people.get_user(session, login)) if login else Actor.operator()
+        page = search.search(session, where=where, actor=actor, purpose="list cases")
+        items = [CaseSummaryOut.of(r.instance, list(r.open_tasks)) for r in page.rows]
+        return CaseListOut(total=page.total, limit=limit, offset=offset, items=items)
+
+    found = run(work)
+    if as_json:
+        emit_json(found.items)
+        return
+    table(
+        [
+            [
+                str(c.id),
+                c.client,
+                c.model,
+                c.state,
+                when(c.started_at),
+                when(c.ended_at),
+                ", ".join(step.bpmn_id for step in c.open_steps) or "-",
+            ]
+            for c in found.items
+        ],
+        ["CASE", "CLIENT", "PATHWAY", "STATE", "OPENED", "FINISHED", "OPEN STEPS"],
+    )
+    typer.echo(f"{len(found.items)} of {found.total} cases", err=True)
+
+
+def _zoned(moment: datetime | None) -> datetime | None:
+    """A time given without a zone is Helsinki time, as people here write it."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=HELSINKI)
 
 
 @instances.command("show")

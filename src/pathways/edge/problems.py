@@ -21,6 +21,7 @@ from starlette.types import Send
 
 from pathways.edge.logs import request_id
 from pathways.errors import (
+    DuplicateCase,
     InvalidData,
     InvalidModel,
     PathwaysError,
@@ -85,6 +86,8 @@ def _pathways_error(_request: Request, error: Exception) -> JSONResponse:
         ]
     elif isinstance(error, InvalidData):
         extra["errors"] = error.errors
+    elif isinstance(error, DuplicateCase):
+        extra["reason"] = error.reason
     elif isinstance(error, TooManyRequests):
         headers["Retry-After"] = str(error.retry_after)
     elif isinstance(error, Unauthenticated):

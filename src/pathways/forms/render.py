@@ -16,6 +16,8 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
+from pathways.forms.rules import FieldRule, rules_of
+
 MAX_ROWS = 50
 Translate = Callable[[str | None], str]
 
@@ -39,6 +41,7 @@ class Field:
     errors: list[str] = field(default_factory=list)
     rows: int = 4
     max_length: int | None = None
+    rules: list[FieldRule] = field(default_factory=list)  # date rules beyond one field
     children: list[Field] = field(default_factory=list)  # an object's fields
     items: list[list[Field]] = field(default_factory=list)  # a repeatable group's rows
 
@@ -78,6 +81,8 @@ def _object_fields(
         one = _field(properties[key], _hints(ui, key), name, data.get(key), errors, text)
         # An unticked checkbox still answers (false), so it never needs the mark.
         one.required = key in required and one.widget != "checkbox"
+        if isinstance(properties[key], Mapping):
+            one.rules = rules_of(schema, properties[key])
         built.append(one)
     return built
 

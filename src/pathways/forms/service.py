@@ -14,6 +14,7 @@ from referencing import Registry
 from referencing.exceptions import Unresolvable
 
 from pathways.errors import FieldError, InvalidData, NotFound
+from pathways.forms import rules
 from pathways.record.sharing import share_problem
 
 _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,120}\.json")
@@ -117,6 +118,10 @@ def schema_problem(filename: str, schema: dict[str, Any]) -> str | None:
     shared = share_problem(schema)
     if shared is not None:
         return f"form '{filename}': {shared}"
+    found = rules.problems(schema)
+    if found:
+        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+        return f"form '{filename}': {found[0]}{more}"
     return None
 
 
@@ -129,9 +134,12 @@ def validate_submission(schema: dict[str, Any], data: dict[str, Any]) -> None:
         errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     except Unresolvable as error:
         raise InvalidData(f"the form refers to something outside it: {error}") from None
-    if errors:
-        messages = [_describe(e) for e in errors[:_MAX_ERRORS]]
-        fields = list(dict.fromkeys(f for e in errors[:_MAX_ERRORS] for f in _field_errors(e)))
+    messages = [_describe(e) for e in errors[:_MAX_ERRORS]]
+    fields = list(dict.fromkeys(f for e in errors[:_MAX_ERRORS] for f in _field_errors(e)))
+    for field_error, sentence in rules.broken(schema, data)[:_MAX_ERRORS]:
+        messages.append(sentence)
+        fields.append(field_error)
+    if messages:
         raise InvalidData(f"the data does not fit the form: {messages[0]}", messages, fields)
 
 

@@ -24,6 +24,8 @@ class Task(Base):
     __table_args__ = (
         UniqueConstraint("instance_id", "spiff_task_id"),
         Index("ix_task_queue", "organisation_id", "state", "due_at"),
+        Index("ix_task_step", "bpmn_id", "state"),
+        Index("ix_task_instance_organisation", "instance_id", "organisation_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

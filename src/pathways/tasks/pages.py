@@ -21,6 +21,7 @@ from pathways.edge.caller import Tx
 from pathways.edge.params import RowId
 from pathways.errors import FieldError, InvalidData
 from pathways.forms import render
+from pathways.forms.service import validate_submission
 from pathways.notes import pages as notes_pages
 from pathways.people.models import Role
 from pathways.processes import service as processes
@@ -182,20 +183,42 @@ def work_on_task(request: Request, task_id: RowId, call: PageCallDep) -> Respons
             change = render.add_row if action.startswith("add:") else render.remove_row
             change(data, action.partition(":")[2])
             return _task_page(request, call, tx, task_id, data=data, errors=[])
-        if action != "complete":  # "save", or Enter pressed in a field: never completes
+        if action == "confirm":  # completes what the confirmation showed: the saved draft
+            draft = drafts.find(tx.session, task_id=task_id, actor=tx.actor)
+            if draft is None:
+                return RedirectResponse(f"/tasks/{task_id}", status_code=303)
+            data = dict(draft.data)
+        elif action == "complete":  # first the answers are checked, kept and shown back
+            errors = _check(schema, data)
+            if not errors:
+                drafts.save(tx.session, task=task, data=data, actor=tx.actor)
+                return _task_page(request, call, tx, task_id, data=data, errors=[], confirm=True)
+        else:  # "save", or Enter pressed in a field: never completes
             drafts.save(tx.session, task=task, data=data, actor=tx.actor)
             return RedirectResponse(f"/tasks/{task_id}?saved=1", status_code=303)
-    try:
-        with call.begin() as tx:
-            done = tasks.complete(
-                tx.session, task_id=task_id, data=data, actor=tx.actor, settings=tx.settings
-            )
-            opened = ",".join(str(t.id) for t in done.opened)
-        return RedirectResponse(f"/tasks/{task_id}?opened={opened}", status_code=303)
-    except InvalidData as invalid:
-        errors = invalid.fields or [FieldError("", "invalid")]
+    if not errors:
+        try:
+            with call.begin() as tx:
+                done = tasks.complete(
+                    tx.session, task_id=task_id, data=data, actor=tx.actor, settings=tx.settings
+                )
+                opened = ",".join(str(t.id) for t in done.opened)
+            return RedirectResponse(f"/tasks/{task_id}?opened={opened}", status_code=303)
+        except InvalidData as invalid:
+            errors = invalid.fields or [FieldError("", "invalid")]
     with call.begin() as tx:
         return _task_page(request, call, tx, task_id, data=data, errors=errors, status=422)
+
+
+def _check(schema: dict[str, Any] | None, data: dict[str, Any]) -> list[FieldError]:
+    """What completing would refuse in the answers, before anything is asked to confirm."""
+    if schema is None:
+        return []
+    try:
+        validate_submission(schema, data)
+    except InvalidData as invalid:
+        return invalid.fields or [FieldError("", "invalid")]
+    return []
 
 
 def _schema(tx: Tx, task: Task) -> dict[str, Any] | None:
@@ -216,6 +239,7 @@ def _task_page(
     opened: str | None = None,
     saved: bool = False,
     status: int = 200,
+    confirm: bool = False,
 ) -> Response:
     task = tasks.read(tx.session, task_id=task_id, actor=tx.actor, purpose=_PURPOSE)
     instance = cases.get(tx.session, task.instance_id)
@@ -247,6 +271,7 @@ def _task_page(
         "record": record.for_task(
             tx.session, actor=tx.actor, task=task, instance=instance, purpose=_PURPOSE
         ),
+        "confirm": confirm and _may_work(tx, task),
     }
     return render_page(request, "tasks/task.html", context, status=status)
 

@@ -17,6 +17,7 @@ from starlette.responses import HTMLResponse
 from pathways.settings import Settings
 from pathways.web import i18n
 from pathways.web.answers import answer_text, kind_name
+from pathways.web.rule_texts import explain_rule
 
 PACKAGE = Path(__file__).parent.parent
 STATIC_DIR = Path(__file__).parent / "static"
@@ -67,6 +68,7 @@ def environment() -> Environment:
     )
     env.globals.update(
         form_text=i18n.form_text,
+        explain_rule=explain_rule,
         LANGUAGES=i18n.LANGUAGES,
     )
     env.filters.update(day=i18n.format_day, moment=i18n.format_moment, number=i18n.format_number)

@@ -9,9 +9,11 @@ from pathways import clock
 from pathways.clock import HELSINKI
 from pathways.deadlines.status import DeadlineStatus, status_of
 from pathways.errors import FieldError
+from pathways.forms.rules import FieldRule
 from pathways.settings import Settings
 from pathways.tasks.models import Task, TaskState
 from pathways.web.i18n import _
+from pathways.web.rule_texts import explain_rule
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,8 @@ def field_messages(errors: list[FieldError]) -> dict[str, list[str]]:
 
 def explain(error: FieldError) -> str:
     limit = error.limit
+    if isinstance(limit, FieldRule):
+        return explain_rule(limit)
     texts = {
         "required": _("Fill in this field."),
         "type": _("Enter a value of the right kind, such as a number."),

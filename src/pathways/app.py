@@ -30,6 +30,7 @@ from pathways.edge.middleware import BodyLimit, RequestContext
 from pathways.errors import PollerRunning
 from pathways.forms.api import router as form_routes
 from pathways.people.api import router as people_routes
+from pathways.people.oidc_api import router as oidc_routes
 from pathways.processes.api import router as model_routes
 from pathways.processes.pages import router as model_pages
 from pathways.processes.review_api import router as review_routes
@@ -51,6 +52,7 @@ API_ROUTERS = (
     migration_routes,
     form_routes,
     audit_routes,
+    oidc_routes,
 )
 PAGE_ROUTERS = (web_pages, task_pages, case_pages, model_pages, dashboard_pages)
 

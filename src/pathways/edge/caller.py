@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from pathways.db.session import transaction
 from pathways.errors import NotPermitted, Unauthenticated
 from pathways.keys import secret_key
-from pathways.people import sessions, tokens
+from pathways.people import oidc_accounts, sessions, tokens
 from pathways.people.actors import Actor
 from pathways.people.models import User
 from pathways.settings import Settings
@@ -76,12 +76,21 @@ class Call:
     def _authenticate(self, session: Session) -> User:
         if self.bearer is not None:
             user = tokens.authenticate(session, self.bearer)
+            if user is None and self.settings.auth.providers:
+                user = oidc_accounts.service_account(
+                    session, token=self.bearer, settings=self.settings
+                )
             if user is None:
                 raise Unauthenticated("the API token is unknown, revoked or its user deactivated")
             return user
         if self.session_token is not None:
             user = sessions.resolve(session, token=self.session_token, settings=self.settings)
-            if user is None:
+            if user is None or (
+                self.settings.auth.providers
+                and not oidc_accounts.still_vouched(
+                    session, token=self.session_token, settings=self.settings
+                )
+            ):
                 raise Unauthenticated("the session has ended; log in again")
             self._check_csrf()
             return user

@@ -1,0 +1,245 @@
+"""Accounts and sessions vouched for by an OpenID provider.
+
+An account comes from one provider and is found by that provider's subject, never by
+login alone, so a provider cannot take over a local account or another provider's.
+At every sign-in, and again every `recheck_minutes` through the provider's userinfo,
+the claims are mapped to an organisation and roles by the provider's settings: only
+what the mapping names is given. When the provider no longer vouches for the person
+(unknown to it, or no mapped organisation or role left) the account keeps no roles
+and its sessions and tokens end. An administrator's deactivation always wins.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, joinedload
+
+from pathways import clock
+from pathways.audit import service as audit
+from pathways.errors import Conflict, NotPermitted
+from pathways.people import oidc
+from pathways.people import service as people
+from pathways.people.models import ApiToken, LoginSession, User
+from pathways.people.sessions import NewSession, log_out
+from pathways.settings import OidcProviderSettings, Settings
+
+log = logging.getLogger("pathways.people.oidc")
+_LOGIN = re.compile(r"[^a-z0-9_-]+")
+
+
+@dataclass(frozen=True)
+class Vouched:
+    """What the provider's claims allow in Pathways."""
+
+    subject: str
+    login: str
+    name: str
+    email: str | None
+    organisation: str
+    roles: list[str]
+
+
+def _values(claim: Any) -> list[str]:
+    if isinstance(claim, str):
+        return [claim]
+    if isinstance(claim, list):
+        return [v for v in claim if isinstance(v, str)]
+    return []
+
+
+def vouched(provider: OidcProviderSettings, claims: dict[str, Any]) -> Vouched | None:
+    """The organisation and roles the mapping gives these claims, or None for none."""
+    organisation = provider.organisation
+    for value in _values(claims.get(provider.organisation_claim or "organisation")):
+        organisation = provider.organisations.get(value, organisation)
+    roles = sorted(
+        {r for v in _values(claims.get(provider.roles_claim)) for r in provider.roles.get(v, [])}
+    )
+    raw = next(iter(_values(claims.get(provider.login_claim))), "") or str(claims.get("sub", ""))
+    login = _LOGIN.sub("-", (provider.login_prefix + raw.split("@")[0]).lower()).strip("-_")[:64]
+    if organisation is None or not roles or not login:
+        return None
+    email = next(iter(_values(claims.get(provider.email_claim))), None)
+    name = next(iter(_values(claims.get(provider.name_claim))), login)
+    return Vouched(str(claims["sub"]), login, name, email, organisation, roles)
+
+
+def _account(session: Session, provider: OidcProviderSettings, subject: str) -> User | None:
+    return session.scalar(
+        select(User).where(User.origin == provider.name, User.subject == subject[:255])
+    )
+
+
+def sign_in(
+    session: Session,
+    *,
+    provider: OidcProviderSettings,
+    signed_in: oidc.SignIn,
+    replacing: str | None,
+) -> NewSession:
+    """The account (created or brought up to date) and a new session for it."""
+    claims = signed_in.claims
+    user = _account(session, provider, str(claims["sub"]))
+    allowed = vouched(provider, claims)
+    if allowed is None:
+        if user is not None:
+            withdraw(session, user=user, reason="sign-in")
+        audit.record(
+            session, actor=None, action="login.failed", details={"provider": provider.name}
+        )
+        raise NotPermitted("your organisation's identity provider gives no access to Pathways")
+    user = _update(session, provider, user, allowed)
+    if not user.active:
+        raise NotPermitted("the account is deactivated")
+    if replacing is not None:
+        log_out(session, token=replacing)
+    token = secrets.token_urlsafe(32)
+    now = clock.now()
+    sid = claims.get("sid")
+    session.add(
+        LoginSession(
+            token_hash=hashlib.sha256(token.encode()).hexdigest(),
+            user=user,
+            created_at=now,
+            last_seen_at=now,
+            provider=provider.name,
+            provider_sid=str(sid)[:255] if sid is not None else None,
+            provider_token=signed_in.access_token,
+            checked_at=now,
+        )
+    )
+    audit.record(session, actor=user.login, action="login", details={"provider": provider.name})
+    session.flush()
+    return NewSession(user, token)
+
+
+def _update(
+    session: Session, provider: OidcProviderSettings, user: User | None, allowed: Vouched
+) -> User:
+    if user is None:
+        if session.scalar(select(User.id).where(User.login == allowed.login)) is not None:
+            raise Conflict(f"the login '{allowed.login}' belongs to an account from elsewhere")
+        user = people.create_user(
+            session,
+            login=allowed.login,
+            organisation=allowed.organisation,
+            roles=allowed.roles,
+            name=allowed.name,
+            email=allowed.email,
+        )
+        user.origin, user.subject = provider.name, allowed.subject[:255]
+        audit.record(
+            session,
+            actor=user.login,
+            action="user.created",
+            details={"login": user.login, "provider": provider.name},
+        )
+        return user
+    changed = user.roles != allowed.roles or user.organisation.code != allowed.organisation
+    user.name, user.email, user.roles = allowed.name[:200], allowed.email, allowed.roles
+    user.organisation = people.get_organisation(session, allowed.organisation)
+    if changed:
+        audit.record(
+            session,
+            actor=user.login,
+            action="user.updated_by_provider",
+            details={"login": user.login, "roles": allowed.roles},
+        )
+    session.flush()
+    return user
+
+
+def withdraw(session: Session, *, user: User, reason: str) -> None:
+    """The provider no longer vouches: no roles, and every session and token ends."""
+    user.roles = []
+    now = clock.now()
+    for table in (LoginSession, ApiToken):
+        session.execute(
+            update(table)
+            .where(table.user_id == user.id, table.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+    audit.record(
+        session,
+        actor=None,
+        action="user.withdrawn_by_provider",
+        details={"login": user.login, "provider": user.origin, "on": reason},
+    )
+    session.flush()
+
+
+def still_vouched(session: Session, *, token: str, settings: Settings) -> bool:
+    """Ask the provider of a session again once its recheck interval has passed."""
+    found = session.scalar(
+        select(LoginSession)
+        .options(joinedload(LoginSession.user))
+        .where(LoginSession.token_hash == hashlib.sha256(token.encode()).hexdigest())
+    )
+    if found is None or found.provider is None:
+        return True
+    provider = settings.auth.provider(found.provider)
+    if provider is None:  # the provider was removed from the settings
+        return False
+    now = clock.now()
+    due = found.checked_at is None or now - found.checked_at >= timedelta(
+        minutes=provider.recheck_minutes
+    )
+    if not due:
+        return True
+    claims = oidc.userinfo(provider, found.provider_token) if found.provider_token else None
+    allowed = vouched(provider, {"sub": found.user.subject, **claims}) if claims else None
+    if allowed is None or claims is None or str(claims.get("sub")) != found.user.subject:
+        withdraw(session, user=found.user, reason="recheck")
+        return False
+    _update(session, provider, found.user, allowed)
+    found.checked_at = now
+    return True
+
+
+def end_sessions(session: Session, *, provider: OidcProviderSettings, logout_token: str) -> int:
+    """Back-channel logout: end the sessions the provider's logout token names."""
+    claims = oidc.verify_logout_token(provider, logout_token)
+    query = update(LoginSession).where(
+        LoginSession.provider == provider.name, LoginSession.revoked_at.is_(None)
+    )
+    if claims.get("sid"):
+        query = query.where(LoginSession.provider_sid == str(claims["sid"]))
+    if claims.get("sub"):
+        user = _account(session, provider, str(claims["sub"]))
+        query = query.where(LoginSession.user_id == (user.id if user else -1))
+    result = session.execute(query.values(revoked_at=clock.now()))
+    ended = int(getattr(result, "rowcount", 0) or 0)
+    audit.record(
+        session,
+        actor=None,
+        action="logout.backchannel",
+        details={"provider": provider.name, "sessions": ended},
+    )
+    return ended
+
+
+def service_account(session: Session, *, token: str, settings: Settings) -> User | None:
+    """The service account an integrator's provider-issued access token maps to, or None."""
+    issuer = oidc.issuer_of(token)
+    provider = next(
+        (p for p in settings.auth.providers if p.issuer == issuer and p.api_audience), None
+    )
+    if provider is None:
+        return None
+    claims = oidc.verify_access_token(provider, token)
+    client = claims.get("client_id") or claims.get("azp") or claims.get("appid")
+    login = provider.service_accounts.get(str(client)) if client else None
+    if login is None:
+        raise NotPermitted("the access token's client is not a Pathways service account")
+    user = session.scalar(
+        select(User).options(joinedload(User.organisation)).where(User.login == login)
+    )
+    return user if user is not None and user.active else None

@@ -28,6 +28,12 @@ const provider = new Provider(issuer, {
     email: ['email'],
   },
   ttl: { IdToken: config.idTokenTtl ?? 3600, AccessToken: 3600 },
+  // Its own outgoing requests (back-channel logout) refuse loopback addresses against
+  // SSRF; here both ends are on 127.0.0.1 on purpose.
+  fetch(url, options) {
+    const { dispatcher, ...rest } = options;
+    return globalThis.fetch(url, rest);
+  },
   features: {
     devInteractions: { enabled: true },
     backchannelLogout: { enabled: true },
@@ -62,6 +68,10 @@ const provider = new Provider(issuer, {
     };
   },
 });
+
+provider.on('backchannel.error', (_ctx, err, clientId) => console.log(`backchannel.error ${err} ${err.cause}`));
+provider.on('backchannel.success', (_ctx, clientId) => console.log(`backchannel.success ${clientId}`));
+provider.on('server_error', (_ctx, err) => console.log(`server_error ${err}`));
 
 provider.listen(config.port, '127.0.0.1', () => {
   console.log(`listening ${issuer}`);

@@ -65,18 +65,18 @@ class OpenIdProvider:
         }
         path = self.folder / "provider.json"
         path.write_text(json.dumps(config))
+        self.log = (self.folder / "provider.log").open("a")
         self.process = subprocess.Popen(
             ["node", str(SCRIPT), str(path)],
             cwd=ROOT,
-            stdout=subprocess.PIPE,
+            stdout=self.log,
             stderr=subprocess.STDOUT,
             text=True,
         )
         deadline = time.monotonic() + _START_TIMEOUT
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                assert self.process.stdout is not None
-                raise RuntimeError(f"the provider exited: {self.process.stdout.read()}")
+                raise RuntimeError(f"the provider exited: {self.log_text()[-2000:]}")
             try:
                 httpx.get(f"{self.issuer}/.well-known/openid-configuration", timeout=1)
                 return
@@ -88,9 +88,12 @@ class OpenIdProvider:
         if self.process is not None:
             self.process.terminate()
             self.process.wait(timeout=10)
-            if self.process.stdout is not None:
-                self.process.stdout.close()
+            self.log.close()
             self.process = None
+
+    def log_text(self) -> str:
+        path = self.folder / "provider.log"
+        return path.read_text() if path.exists() else ""
 
     def rotate(self, kid: str) -> None:
         """Restart signing with a new key only (the old one is gone from the JWKS)."""

@@ -62,6 +62,7 @@ class Call:
     @contextmanager
     def begin(self) -> Iterator[Tx]:
         """The transaction of a call that needs a caller (every route but the public ones)."""
+        self._recheck_provider()
         with transaction(self.engine) as session:
             user = self._authenticate(session)
             self.request.state.actor = user.login
@@ -72,6 +73,22 @@ class Call:
         """The transaction of a public route (logging in)."""
         with transaction(self.engine) as session:
             yield session
+
+    def _recheck_provider(self) -> None:
+        """A session from an OpenID provider is asked about again now and then; a refusal
+        (and the withdrawal of the account) is committed before the request is refused."""
+        if (
+            self.session_token is None
+            or self.bearer is not None
+            or not self.settings.auth.providers
+        ):
+            return
+        with transaction(self.engine) as session:
+            vouched = oidc_accounts.still_vouched(
+                session, token=self.session_token, settings=self.settings
+            )
+        if not vouched:
+            raise Unauthenticated("the identity provider no longer vouches for you; sign in again")
 
     def _authenticate(self, session: Session) -> User:
         if self.bearer is not None:
@@ -85,12 +102,7 @@ class Call:
             return user
         if self.session_token is not None:
             user = sessions.resolve(session, token=self.session_token, settings=self.settings)
-            if user is None or (
-                self.settings.auth.providers
-                and not oidc_accounts.still_vouched(
-                    session, token=self.session_token, settings=self.settings
-                )
-            ):
+            if user is None:
                 raise Unauthenticated("the session has ended; log in again")
             self._check_csrf()
             return user

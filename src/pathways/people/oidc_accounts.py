@@ -84,8 +84,12 @@ def sign_in(
     provider: OidcProviderSettings,
     signed_in: oidc.SignIn,
     replacing: str | None,
-) -> NewSession:
-    """The account (created or brought up to date) and a new session for it."""
+) -> NewSession | None:
+    """The account (created or brought up to date) and a new session for it.
+
+    None when the provider's claims give no access: an account they used to give access
+    is withdrawn, which the caller commits before refusing.
+    """
     claims = signed_in.claims
     user = _account(session, provider, str(claims["sub"]))
     allowed = vouched(provider, claims)
@@ -95,7 +99,7 @@ def sign_in(
         audit.record(
             session, actor=None, action="login.failed", details={"provider": provider.name}
         )
-        raise NotPermitted("your organisation's identity provider gives no access to Pathways")
+        return None
     user = _update(session, provider, user, allowed)
     if not user.active:
         raise NotPermitted("the account is deactivated")
@@ -181,7 +185,10 @@ def still_vouched(session: Session, *, token: str, settings: Settings) -> bool:
     found = session.scalar(
         select(LoginSession)
         .options(joinedload(LoginSession.user))
-        .where(LoginSession.token_hash == hashlib.sha256(token.encode()).hexdigest())
+        .where(
+            LoginSession.token_hash == hashlib.sha256(token.encode()).hexdigest(),
+            LoginSession.revoked_at.is_(None),
+        )
     )
     if found is None or found.provider is None:
         return True

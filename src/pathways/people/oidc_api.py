@@ -90,7 +90,9 @@ def callback(
             started = oidc_accounts.sign_in(
                 session, provider=provider, signed_in=signed_in, replacing=call.session_token
             )
-            token = started.token
+            token = started.token if started else None
+        if token is None:
+            raise NotPermitted("the identity provider gives this person no access to Pathways")
     except (Unauthenticated, NotPermitted, Conflict) as refused:
         status = 401 if isinstance(refused, Unauthenticated) else 403
         failure = _("Signing in with %(provider)s failed.") % {"provider": provider.title}

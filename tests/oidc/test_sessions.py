@@ -1,0 +1,173 @@
+"""How long a provider's word lasts: removed users, logout, back-channel logout, integrators."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import httpx
+from sqlalchemy import select
+
+from pathways.audit.models import AuditEvent
+from pathways.people.models import User
+from tests.oidc.conftest import ACCOUNTS, OidcFactory
+from tests.oidc.provider import API_AUDIENCE
+
+
+def _confirm_logout_at_provider(client: httpx.Client, page: httpx.Response) -> httpx.Response:
+    """Press "Yes, sign me out" on the provider's logout page."""
+    form = re.search(r'<form[^>]*action="([^"]+)"[^>]*>(.*?)</form>', page.text, re.S)
+    assert form is not None, page.text
+    fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', form.group(2)))
+    return client.post(
+        httpx.URL(str(page.url)).join(form.group(1)),
+        data={**fields, "logout": "yes"},
+        follow_redirects=True,
+    )
+
+
+def _until(condition, budget: float = 10.0) -> bool:
+    deadline = time.monotonic() + budget
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+def test_a_user_the_provider_removed_loses_access_at_the_next_check(oidc_env: OidcFactory, db):
+    env = oidc_env(recheck_minutes=0)  # ask the provider on every request
+    browser = env.sign_in("k-1001")
+    assert browser.get("/api/tasks").status_code == 200
+
+    env.provider.set_accounts({k: v for k, v in ACCOUNTS.items() if k != "k-1001"})
+
+    assert browser.get("/api/tasks").status_code == 401
+    assert browser.get("/api/session").status_code == 401
+    with db.tx() as s:
+        kaisa = s.scalar(select(User).where(User.login == "kaisa"))
+        assert kaisa.roles == []
+        assert s.scalar(
+            select(AuditEvent.id).where(AuditEvent.action == "user.withdrawn_by_provider")
+        )
+
+
+def test_a_user_removed_from_the_group_cannot_sign_in_again(oidc_env: OidcFactory, db):
+    env = oidc_env()
+    first = env.sign_in("k-1001")
+    accounts = dict(ACCOUNTS)
+    accounts["k-1001"] = {**accounts["k-1001"], "groups": ["staff"]}
+    env.provider.set_accounts(accounts)
+
+    browser = env.browser()
+    answer = env.log_in_at_provider(browser, env.start_sign_in(browser), "k-1001")
+
+    assert answer.status_code == 403
+    assert first.get("/api/tasks").status_code == 401  # the earlier session ended too
+    with db.tx() as s:
+        assert s.scalar(select(User.roles).where(User.login == "kaisa")) == []
+
+
+def test_logout_ends_the_session_and_the_providers(oidc_env: OidcFactory):
+    env = oidc_env()
+    browser = env.sign_in("k-1001")
+    page = browser.get("/")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert csrf is not None
+
+    answer = browser.post("/logout", data={"csrf_token": csrf.group(1)})
+
+    assert answer.status_code == 303
+    location = answer.headers["location"]
+    assert location.startswith(env.provider.issuer + "/session/end?")
+    assert "client_id=pathways" in location
+    assert browser.get("/api/session").status_code == 401
+    done = _confirm_logout_at_provider(browser, browser.get(location))
+    assert str(done.url).startswith(env.url + "/login")
+    # Signed out at the provider too: signing in asks for the login again.
+    env.start_sign_in(browser)
+
+
+def test_back_channel_logout_ends_the_sessions_the_provider_names(oidc_env: OidcFactory, db):
+    env = oidc_env()
+    browser = env.sign_in("k-1001")
+    other = env.sign_in("k-1002")
+
+    # Kaisa signs out at the provider (from another application, say).
+    page = browser.get(env.provider.issuer + "/session/end", params={"client_id": "pathways"})
+    _confirm_logout_at_provider(browser, page)
+
+    assert _until(lambda: browser.get("/api/tasks").status_code == 401)
+    assert other.get("/api/tasks").status_code == 200
+    with db.tx() as s:
+        assert s.scalar(select(AuditEvent.id).where(AuditEvent.action == "logout.backchannel"))
+
+
+def test_a_logout_token_that_is_not_the_providers_is_refused(oidc_env: OidcFactory):
+    env = oidc_env()
+    browser = env.sign_in("k-1001")
+    now = int(time.time())
+    claims = {"iss": env.provider.issuer, "aud": "pathways", "iat": now, "exp": now + 60}
+    not_logout = env.provider.mint({**claims, "sub": "k-1001"})  # no logout event
+    garbage = "not-a-token"
+
+    for token in (not_logout, garbage):
+        answer = httpx.post(
+            env.url + "/api/oidc/westland/backchannel-logout", data={"logout_token": token}
+        )
+        assert answer.status_code == 400, answer.text
+        assert answer.headers["content-type"] == "application/problem+json"
+    assert browser.get("/api/tasks").status_code == 200
+
+
+def test_an_integrator_presents_a_client_credentials_token(oidc_env: OidcFactory):
+    env = oidc_env()
+    token = env.integrator_token()
+
+    answer = httpx.get(env.url + "/api/tasks", headers={"Authorization": f"Bearer {token}"})
+
+    assert answer.status_code == 200, answer.text
+
+
+def test_access_tokens_of_unmapped_clients_or_for_other_audiences_are_refused(
+    oidc_env: OidcFactory,
+):
+    env = oidc_env()
+    stranger = env.integrator_token("stranger")
+    now = int(time.time())
+    claims = {"iss": env.provider.issuer, "client_id": "integrator", "iat": now}
+    other_audience = env.provider.mint({**claims, "aud": "urn:other", "exp": now + 60})
+    expired = env.provider.mint({**claims, "aud": API_AUDIENCE, "exp": now - 600})
+
+    for token, status in ((stranger, 403), (other_audience, 401), (expired, 401)):
+        answer = httpx.get(env.url + "/api/tasks", headers={"Authorization": f"Bearer {token}"})
+        assert answer.status_code == status, answer.text
+
+
+def test_local_passwords_can_be_switched_off(oidc_env: OidcFactory):
+    env = oidc_env(local_passwords=False)
+    browser = env.browser()
+
+    page = browser.get("/login")
+    answer = browser.post("/api/session", json={"login": "anna", "password": "pathways-demo"})
+
+    assert 'name="password"' not in page.text
+    assert "/login/oidc/westland" in page.text
+    assert answer.status_code == 403
+    env.sign_in("k-1001", browser)
+
+
+def test_admins_see_where_each_account_comes_from(oidc_env: OidcFactory, db):
+    env = oidc_env()
+    env.sign_in("k-1001")
+    with db.tx() as s:
+        admin = s.scalar(select(User).where(User.login == "admin"))
+        from pathways.people import tokens
+
+        token = tokens.issue(s, login=admin.login)
+
+    users = httpx.get(env.url + "/api/users", headers={"Authorization": f"Bearer {token}"})
+
+    origins = {u["login"]: (u["origin"], u["subject"]) for u in users.json()}
+    assert origins["kaisa"] == ("westland", "k-1001")
+    assert origins["anna"] == ("local", None)

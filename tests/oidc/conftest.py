@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
+from pathways.people import service as people
 from pathways.settings import AuthSettings, OidcProviderSettings, Settings
 from tests import factories
 from tests.api.live import LiveServer
@@ -174,8 +175,6 @@ def oidc_env(db, settings, tmp_path: Path) -> Iterator[OidcFactory]:
         pytest.skip(reason)
     with db.tx() as s:
         factories.team(s)
-        from pathways.people import service as people
-
         people.create_user(s, login="export-bot", organisation="westland-ea", roles=["manager"])
     started: list[tuple[OpenIdProvider, LiveServer, OidcEnv]] = []
 

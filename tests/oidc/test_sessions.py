@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import httpx
 from sqlalchemy import select
 
 from pathways.audit.models import AuditEvent
+from pathways.people import tokens
 from pathways.people.models import User
 from tests.oidc.conftest import ACCOUNTS, OidcFactory
 from tests.oidc.provider import API_AUDIENCE
@@ -162,8 +168,6 @@ def test_admins_see_where_each_account_comes_from(oidc_env: OidcFactory, db):
     env.sign_in("k-1001")
     with db.tx() as s:
         admin = s.scalar(select(User).where(User.login == "admin"))
-        from pathways.people import tokens
-
         token = tokens.issue(s, login=admin.login)
 
     users = httpx.get(env.url + "/api/users", headers={"Authorization": f"Bearer {token}"})
@@ -171,3 +175,23 @@ def test_admins_see_where_each_account_comes_from(oidc_env: OidcFactory, db):
     origins = {u["login"]: (u["origin"], u["subject"]) for u in users.json()}
     assert origins["kaisa"] == ("westland", "k-1001")
     assert origins["anna"] == ("local", None)
+
+
+def test_the_command_line_lists_each_accounts_origin(oidc_env: OidcFactory, db, tmp_path):
+    env = oidc_env()
+    env.sign_in("k-1001")
+    command = [str(Path(sys.executable).parent / "pathways"), "users", "list"]
+    run_env = {**os.environ, "PATHWAYS_DATABASE_URL": db.url}
+
+    listed = subprocess.run(
+        command, env=run_env, cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    as_json = subprocess.run(
+        [*command, "--json"], env=run_env, cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+
+    assert listed.returncode == 0, listed.stderr
+    row = next(line for line in listed.stdout.splitlines() if line.startswith("kaisa"))
+    assert row.split()[-1] == "westland:k-1001"
+    kaisa = next(u for u in json.loads(as_json.stdout) if u["login"] == "kaisa")
+    assert (kaisa["origin"], kaisa["subject"]) == ("westland", "k-1001")

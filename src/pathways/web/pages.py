@@ -109,13 +109,15 @@ def log_out(request: Request, call: PageCallDep) -> Response:
         if call.session_token is not None:
             provider = sessions.provider_of(tx.session, token=call.session_token)
             sessions.log_out(tx.session, token=call.session_token)
+    response: Response = RedirectResponse("/login", status_code=303)
     # A session from an identity provider ends there too (RP-initiated logout).
-    target = "/login"
     found = call.settings.auth.provider(provider) if provider else None
     if found is not None:
         base = (call.settings.auth.base_url or str(request.base_url)).rstrip("/")
-        target = oidc.logout_url(found, after=f"{base}/login") or target
-    response = RedirectResponse(target, status_code=303)
+        target = oidc.logout_url(found, after=f"{base}/login")
+        if target is not None:
+            context = {"user": None, "provider_logout": target, "provider_title": found.title}
+            response = render(request, "web/signed_out.html", context)
     response.delete_cookie(COOKIE, path="/", secure=secure_cookies(request), httponly=True)
     return response
 

@@ -127,3 +127,15 @@ def test_after_key_rotation_sign_in_goes_on_and_the_old_key_is_refused(oidc_env:
     env.sign_in("k-1002")  # an ID token signed with key-2: the JWKS is fetched again
     with pytest.raises(oidc.ProviderRefused):
         oidc.verify_id_token(settings, env.provider.mint(_id_claims(env), key=old_key), nonce="n-1")
+
+
+def test_an_answer_naming_another_issuer_is_refused(oidc_env: OidcFactory):
+    env = oidc_env()
+    browser = env.browser()
+    back = urlsplit(_callback(env, browser, "k-1001"))
+    query = {k: v[0] for k, v in parse_qs(back.query).items()}
+    assert query["iss"] == env.provider.issuer  # the provider says who answers (RFC 9207)
+    query["iss"] = "https://elsewhere.example"
+
+    assert browser.get(f"{back.path}?{urlencode(query)}").status_code == 401
+    assert browser.get("/api/session").status_code == 401

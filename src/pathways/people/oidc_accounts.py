@@ -64,7 +64,7 @@ def vouched(provider: OidcProviderSettings, claims: dict[str, Any]) -> Vouched |
         {r for v in _values(claims.get(provider.roles_claim)) for r in provider.roles.get(v, [])}
     )
     raw = next(iter(_values(claims.get(provider.login_claim))), "") or str(claims.get("sub", ""))
-    login = _LOGIN.sub("-", (provider.login_prefix + raw.split("@")[0]).lower()).strip("-_")[:64]
+    login = _LOGIN.sub("-", (provider.login_prefix + raw).lower()).strip("-_")[:64]
     if organisation is None or not roles or not login:
         return None
     email = next(iter(_values(claims.get(provider.email_claim))), None)

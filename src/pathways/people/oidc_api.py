@@ -72,12 +72,15 @@ def callback(
     call: PageCallDep,
     code: Annotated[str | None, Query(max_length=2048)] = None,
     state: Annotated[str | None, Query(max_length=512)] = None,
+    iss: Annotated[str | None, Query(max_length=512)] = None,
 ) -> Response:
     provider = _provider(call.settings, name)
     remembered = request.cookies.get(STATE_COOKIE)
     try:
         if not code or not state or not remembered:
             raise oidc.ProviderRefused("the sign-in was not finished; try again")
+        if iss is not None and iss != provider.issuer:  # RFC 9207: a mixed-up answer
+            raise oidc.ProviderRefused("the sign-in answer came from another issuer")
         signed_in = oidc.finish(
             provider,
             redirect_uri=callback_url(request, provider),

@@ -145,7 +145,7 @@ def _clients(url: str) -> list[dict[str, Any]]:
             "post_logout_redirect_uris": [f"{url}/login"],
             "backchannel_logout_uri": f"{url}/api/oidc/westland/backchannel-logout",
             "backchannel_logout_session_required": True,
-            "grant_types": ["authorization_code"],
+            "grant_types": ["authorization_code", "refresh_token"],
             "response_types": ["code"],
         },
         *(
@@ -178,8 +178,11 @@ def oidc_env(db, settings, tmp_path: Path) -> Iterator[OidcFactory]:
         people.create_user(s, login="export-bot", organisation="westland-ea", roles=["manager"])
     started: list[tuple[OpenIdProvider, LiveServer, OidcEnv]] = []
 
-    def build(local_passwords: bool = True, **overrides: Any) -> OidcEnv:
+    def build(
+        local_passwords: bool = True, access_token_ttl: int = 3600, **overrides: Any
+    ) -> OidcEnv:
         provider = OpenIdProvider(tmp_path, [])
+        provider.access_token_ttl = access_token_ttl
         provider.set_accounts(ACCOUNTS)
         auth = AuthSettings(
             local_passwords=local_passwords,

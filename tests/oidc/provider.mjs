@@ -27,7 +27,10 @@ const provider = new Provider(issuer, {
     profile: ['name', 'preferred_username', 'organisation', 'groups'],
     email: ['email'],
   },
-  ttl: { IdToken: config.idTokenTtl ?? 3600, AccessToken: 3600 },
+  clockTolerance: 0,
+  ttl: { IdToken: 3600, AccessToken: config.accessTokenTtl ?? 3600, RefreshToken: 86400 },
+  // Every sign-in of a client allowed to refresh gets a refresh token, as Keycloak does.
+  issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
   // Its own outgoing requests (back-channel logout) refuse loopback addresses against
   // SSRF; here both ends are on 127.0.0.1 on purpose.
   fetch(url, options) {

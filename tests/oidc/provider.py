@@ -51,6 +51,7 @@ class OpenIdProvider:
         self.keys = [new_key("key-1")]
         self.accounts_file = folder / "accounts.json"
         self.set_accounts({})
+        self.access_token_ttl = 3600
         self.process: subprocess.Popen[str] | None = None
 
     def set_accounts(self, accounts: dict[str, dict[str, Any]]) -> None:
@@ -62,6 +63,7 @@ class OpenIdProvider:
             "clients": self.clients,
             "accounts": str(self.accounts_file),
             "jwks": {"keys": [k.as_dict(private=True) for k in self.keys]},
+            "accessTokenTtl": self.access_token_ttl,
         }
         path = self.folder / "provider.json"
         path.write_text(json.dumps(config))

@@ -15,8 +15,8 @@ import httpx
 from sqlalchemy import select
 
 from pathways.audit.models import AuditEvent
-from pathways.people import tokens
-from pathways.people.models import User
+from pathways.people import oidc_accounts, tokens
+from pathways.people.models import LoginSession, User
 from tests.oidc.conftest import ACCOUNTS, OidcFactory
 from tests.oidc.provider import API_AUDIENCE
 
@@ -52,8 +52,48 @@ def test_a_user_the_provider_removed_loses_access_at_the_next_check(oidc_env: Oi
     assert browser.get("/api/tasks").status_code == 401
     assert browser.get("/api/session").status_code == 401
     with db.tx() as s:
-        kaisa = s.scalar(select(User).where(User.login == "kaisa"))
-        assert kaisa.roles == []
+        assert s.scalar(select(AuditEvent.id).where(AuditEvent.action == "login.ended_by_provider"))
+
+
+def _kept_token(db) -> str:
+    with db.tx() as s:
+        return s.scalar(
+            select(LoginSession.provider_token).where(LoginSession.provider.is_not(None))
+        )
+
+
+def test_an_expired_provider_token_is_refreshed_until_the_provider_refuses(
+    oidc_env: OidcFactory, db
+):
+    env = oidc_env(recheck_minutes=0, access_token_ttl=2)
+    browser = env.sign_in("k-1001")
+    first = _kept_token(db)
+    assert first.count(".") == 4  # kept as JWE, not in clear
+    access = oidc_accounts._unseal(env.settings, first)
+    me = env.provider.issuer + "/me"
+    # Wait until the provider's access token has expired (its refresh token has not).
+    assert _until(
+        lambda: httpx.get(me, headers={"Authorization": f"Bearer {access}"}).status_code == 401
+    )
+
+    assert browser.get("/api/tasks").status_code == 200  # refreshed, then asked
+    assert _kept_token(db) != first
+    assert browser.get("/api/tasks").status_code == 200
+
+    env.provider.set_accounts({k: v for k, v in ACCOUNTS.items() if k != "k-1001"})
+    assert _until(lambda: browser.get("/api/tasks").status_code == 401)
+
+
+def test_a_user_who_lost_the_group_loses_access_at_the_next_check(oidc_env: OidcFactory, db):
+    env = oidc_env(recheck_minutes=0)
+    browser = env.sign_in("k-1001")
+    accounts = dict(ACCOUNTS)
+    accounts["k-1001"] = {**accounts["k-1001"], "groups": ["staff"]}
+    env.provider.set_accounts(accounts)
+
+    assert browser.get("/api/tasks").status_code == 401
+    with db.tx() as s:
+        assert s.scalar(select(User.roles).where(User.login == "kaisa")) == []
         assert s.scalar(
             select(AuditEvent.id).where(AuditEvent.action == "user.withdrawn_by_provider")
         )

@@ -112,10 +112,12 @@ class LoginSession(Base):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # A session opened through an OpenID provider: which one, its session id (for
-    # back-channel logout), and the access token its userinfo is asked again with.
+    # back-channel logout), and the access and refresh tokens its userinfo is asked
+    # again with (encrypted with the service's key; see people/oidc_accounts.py).
     provider: Mapped[str | None] = mapped_column(String(32))
     provider_sid: Mapped[str | None] = mapped_column(String(255), index=True)
     provider_token: Mapped[str | None] = mapped_column(Text)
+    provider_refresh: Mapped[str | None] = mapped_column(Text)
     checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     user: Mapped[User] = relationship()
 

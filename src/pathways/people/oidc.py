@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 
 import requests
 from authlib.common.security import generate_token
-from authlib.integrations.requests_client import OAuth2Session
+from authlib.integrations.requests_client import OAuth2Session, OAuthError
 from joserfc import jws, jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet, OctKey
@@ -55,6 +55,7 @@ class SignIn:
 
     claims: dict[str, Any]
     access_token: str | None
+    refresh_token: str | None
     next_path: str
 
 
@@ -274,11 +275,30 @@ def finish(
         if extra is None or str(extra.get("sub")) != str(claims["sub"]):
             raise ProviderRefused("the provider's userinfo names another person")
         claims = {**extra, **claims}
-    return SignIn(claims, access_token, str(remembered["next"]))
+    refresh_token = tokens.get("refresh_token")
+    return SignIn(
+        claims,
+        access_token if isinstance(access_token, str) else None,
+        refresh_token if isinstance(refresh_token, str) else None,
+        str(remembered["next"]),
+    )
 
 
 def _same(a: str, b: str) -> bool:
     return hmac.compare_digest(a.encode(), b.encode())
+
+
+def refresh(provider: OidcProviderSettings, refresh_token: str) -> dict[str, Any] | None:
+    """New tokens for a refresh token, or None if the provider refuses (it no longer vouches)."""
+    try:
+        tokens = _client(provider).refresh_token(
+            metadata(provider).token_endpoint, refresh_token=refresh_token
+        )
+    except OAuthError:  # invalid_grant: revoked, expired, or the account is gone
+        return None
+    except requests.RequestException as failed:
+        raise _unanswered(failed) from None
+    return dict(tokens) if "access_token" in tokens else None
 
 
 def userinfo(provider: OidcProviderSettings, access_token: str) -> dict[str, Any] | None:

@@ -4,9 +4,15 @@ An account comes from one provider and is found by that provider's subject, neve
 login alone, so a provider cannot take over a local account or another provider's.
 At every sign-in, and again every `recheck_minutes` through the provider's userinfo,
 the claims are mapped to an organisation and roles by the provider's settings: only
-what the mapping names is given. When the provider no longer vouches for the person
-(unknown to it, or no mapped organisation or role left) the account keeps no roles
-and its sessions and tokens end. An administrator's deactivation always wins.
+what the mapping names is given. When the provider's claims leave no mapped
+organisation or role, the account keeps no roles and its sessions and tokens end;
+when the provider no longer answers for a sign-in at all (the person removed or
+disabled, their refresh token revoked), that session ends. An administrator's
+deactivation always wins.
+
+The provider's access and refresh tokens of a session are kept encrypted (JWE, with
+a key derived from the service's secret key), so a copy of the database opens
+nothing at the provider either.
 """
 
 from __future__ import annotations
@@ -19,12 +25,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from joserfc import jwe
+from joserfc.errors import JoseError
+from joserfc.jwk import OctKey
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload
 
 from pathways import clock
 from pathways.audit import service as audit
 from pathways.errors import Conflict, NotPermitted
+from pathways.keys import secret_key
 from pathways.people import oidc
 from pathways.people import service as people
 from pathways.people.models import ApiToken, LoginSession, User
@@ -45,6 +55,26 @@ class Vouched:
     email: str | None
     organisation: str
     roles: list[str]
+
+
+def _token_key(settings: Settings) -> OctKey:
+    return OctKey.import_key(hashlib.sha256(b"provider-tokens:" + secret_key(settings)).digest())
+
+
+def _seal(settings: Settings, token: str | None) -> str | None:
+    if token is None:
+        return None
+    return jwe.encrypt_compact({"alg": "dir", "enc": "A256GCM"}, token, _token_key(settings))
+
+
+def _unseal(settings: Settings, sealed: str | None) -> str | None:
+    if sealed is None:
+        return None
+    try:
+        plaintext = jwe.decrypt_compact(sealed, _token_key(settings)).plaintext
+    except (JoseError, ValueError):  # the secret key changed since
+        return None
+    return plaintext.decode() if plaintext is not None else None
 
 
 def _values(claim: Any) -> list[str]:
@@ -84,6 +114,7 @@ def sign_in(
     provider: OidcProviderSettings,
     signed_in: oidc.SignIn,
     replacing: str | None,
+    settings: Settings,
 ) -> NewSession | None:
     """The account (created or brought up to date) and a new session for it.
 
@@ -116,7 +147,8 @@ def sign_in(
             last_seen_at=now,
             provider=provider.name,
             provider_sid=str(sid)[:255] if sid is not None else None,
-            provider_token=signed_in.access_token,
+            provider_token=_seal(settings, signed_in.access_token),
+            provider_refresh=_seal(settings, signed_in.refresh_token),
             checked_at=now,
         )
     )
@@ -201,14 +233,41 @@ def still_vouched(session: Session, *, token: str, settings: Settings) -> bool:
     )
     if not due:
         return True
-    claims = oidc.userinfo(provider, found.provider_token) if found.provider_token else None
-    allowed = vouched(provider, {"sub": found.user.subject, **claims}) if claims else None
-    if allowed is None or claims is None or str(claims.get("sub")) != found.user.subject:
+    claims = _current_claims(provider, found, settings)
+    if claims is None or str(claims.get("sub")) != found.user.subject:
+        found.revoked_at = now
+        audit.record(
+            session,
+            actor=None,
+            action="login.ended_by_provider",
+            details={"login": found.user.login, "provider": provider.name},
+        )
+        return False
+    allowed = vouched(provider, {"sub": found.user.subject, **claims})
+    if allowed is None:
         withdraw(session, user=found.user, reason="recheck")
         return False
     _update(session, provider, found.user, allowed)
     found.checked_at = now
     return True
+
+
+def _current_claims(
+    provider: OidcProviderSettings, found: LoginSession, settings: Settings
+) -> dict[str, Any] | None:
+    """Userinfo with the session's access token, refreshing it once when it has expired."""
+    access = _unseal(settings, found.provider_token)
+    claims = oidc.userinfo(provider, access) if access else None
+    refresh = _unseal(settings, found.provider_refresh)
+    if claims is not None or refresh is None:
+        return claims
+    tokens = oidc.refresh(provider, refresh)
+    if tokens is None:
+        return None
+    found.provider_token = _seal(settings, str(tokens["access_token"]))
+    if tokens.get("refresh_token"):
+        found.provider_refresh = _seal(settings, str(tokens["refresh_token"]))
+    return oidc.userinfo(provider, str(tokens["access_token"]))
 
 
 def end_sessions(session: Session, *, provider: OidcProviderSettings, logout_token: str) -> int:

@@ -91,7 +91,11 @@ def callback(
         )
         with call.begin_public() as session:
             started = oidc_accounts.sign_in(
-                session, provider=provider, signed_in=signed_in, replacing=call.session_token
+                session,
+                provider=provider,
+                signed_in=signed_in,
+                replacing=call.session_token,
+                settings=call.settings,
             )
             token = started.token if started else None
         if token is None:

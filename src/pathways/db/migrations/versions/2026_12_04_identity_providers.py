@@ -31,6 +31,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("provider", sa.String(length=32), nullable=True))
         batch_op.add_column(sa.Column("provider_sid", sa.String(length=255), nullable=True))
         batch_op.add_column(sa.Column("provider_token", sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column("provider_refresh", sa.Text(), nullable=True))
         batch_op.add_column(sa.Column("checked_at", UTCDateTime(), nullable=True))
         batch_op.create_index(
             batch_op.f("ix_login_session_provider_sid"), ["provider_sid"], unique=False
@@ -41,6 +42,7 @@ def downgrade() -> None:
     with op.batch_alter_table("login_session", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_login_session_provider_sid"))
         batch_op.drop_column("checked_at")
+        batch_op.drop_column("provider_refresh")
         batch_op.drop_column("provider_token")
         batch_op.drop_column("provider_sid")
         batch_op.drop_column("provider")

@@ -143,10 +143,16 @@ def _check(claims: dict[str, Any], **expected: Any) -> None:
         raise ProviderRefused(f"the provider's token is not valid ({type(bad).__name__})") from None
 
 
-def verify_id_token(provider: OidcProviderSettings, token: str, *, nonce: str) -> dict[str, Any]:
-    """Signature, issuer, audience, expiry and nonce of an ID token."""
+def verify_id_token(
+    provider: OidcProviderSettings, token: str, *, nonce: str | None
+) -> dict[str, Any]:
+    """Signature, issuer, audience, expiry and nonce of an ID token.
+
+    `nonce` is None only for an ID token from a refresh, which answers no sign-in request.
+    """
     claims = _verify(provider, token)
-    _check(claims, iss=provider.issuer, aud=provider.client_id, nonce=nonce)
+    expected = {"nonce": nonce} if nonce is not None else {}
+    _check(claims, iss=provider.issuer, aud=provider.client_id, **expected)
     if "sub" not in claims:
         raise ProviderRefused("the provider's ID token names no subject")
     azp = claims.get("azp")

@@ -243,6 +243,9 @@ def still_vouched(session: Session, *, token: str, settings: Settings) -> bool:
             details={"login": found.user.login, "provider": provider.name},
         )
         return False
+    if not _speaks_of_access(provider, claims):  # e.g. a userinfo without roles
+        found.checked_at = now
+        return True
     allowed = vouched(provider, {"sub": found.user.subject, **claims})
     if allowed is None:
         withdraw(session, user=found.user, reason="recheck")
@@ -252,22 +255,41 @@ def still_vouched(session: Session, *, token: str, settings: Settings) -> bool:
     return True
 
 
+def _speaks_of_access(provider: OidcProviderSettings, claims: dict[str, Any]) -> bool:
+    """Whether the claims carry what the mapping reads (userinfo may leave roles out)."""
+    has_organisation = provider.organisation is not None or (
+        (provider.organisation_claim or "organisation") in claims
+    )
+    return provider.roles_claim in claims and has_organisation
+
+
 def _current_claims(
     provider: OidcProviderSettings, found: LoginSession, settings: Settings
 ) -> dict[str, Any] | None:
-    """Userinfo with the session's access token, refreshing it once when it has expired."""
+    """What the provider says of the person now, or None if it no longer answers for them.
+
+    With a refresh token the session is refreshed (a revoked or expired one, or a person
+    removed, is refused) and the new ID token read; then userinfo adds its claims.
+    """
     access = _unseal(settings, found.provider_token)
-    claims = oidc.userinfo(provider, access) if access else None
     refresh = _unseal(settings, found.provider_refresh)
-    if claims is not None or refresh is None:
-        return claims
-    tokens = oidc.refresh(provider, refresh)
-    if tokens is None:
+    claims: dict[str, Any] = {}
+    if refresh is not None:
+        tokens = oidc.refresh(provider, refresh)
+        if tokens is None:
+            return None
+        access = str(tokens["access_token"])
+        found.provider_token = _seal(settings, access)
+        if tokens.get("refresh_token"):
+            found.provider_refresh = _seal(settings, str(tokens["refresh_token"]))
+        if isinstance(tokens.get("id_token"), str):
+            claims = oidc.verify_id_token(provider, tokens["id_token"], nonce=None)
+    info = oidc.userinfo(provider, access) if access else None
+    if info is None:
+        return claims or None
+    if claims and str(info.get("sub")) != str(claims.get("sub")):
         return None
-    found.provider_token = _seal(settings, str(tokens["access_token"]))
-    if tokens.get("refresh_token"):
-        found.provider_refresh = _seal(settings, str(tokens["refresh_token"]))
-    return oidc.userinfo(provider, str(tokens["access_token"]))
+    return {**info, **claims}
 
 
 def end_sessions(session: Session, *, provider: OidcProviderSettings, logout_token: str) -> int:

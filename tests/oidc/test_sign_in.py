@@ -73,3 +73,21 @@ def test_a_provider_cannot_take_over_a_local_account_of_the_same_login(oidc_env:
     anna = _user(db, "anna")
     assert (anna.origin, anna.subject, anna.name) == ("local", None, anna.name)
     assert browser.get("/api/session").status_code == 401
+
+
+def test_a_provider_that_does_not_answer_leaves_the_login_page_with_a_reason(
+    oidc_env: OidcFactory,
+):
+    env = oidc_env()
+    env.provider.stop()
+    browser = env.browser()
+
+    answer = browser.get("/login/oidc/westland")
+
+    assert answer.status_code == 502
+    assert "Westland ID" in answer.text and 'id="login-error"' in answer.text
+
+
+def test_an_unknown_provider_is_not_found(oidc_env: OidcFactory):
+    env = oidc_env()
+    assert env.browser().get("/login/oidc/elsewhere").status_code == 404

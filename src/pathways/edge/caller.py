@@ -75,17 +75,28 @@ class Call:
             yield session
 
     def _recheck_provider(self) -> None:
-        """A session from an OpenID provider is asked about again now and then; a refusal
-        (and the withdrawal of the account) is committed before the request is refused."""
-        if (
-            self.session_token is None
-            or self.bearer is not None
-            or not self.settings.auth.providers
-        ):
+        """A session from an OpenID provider is asked about again now and then: claimed in
+        one transaction, the provider asked outside any, the answer kept in a third (a
+        refusal, and a withdrawn account, are committed before the request is refused)."""
+        if self.session_token is None or self.bearer is not None:
+            return
+        if not self.settings.auth.providers:
             return
         with transaction(self.engine) as session:
-            vouched = oidc_accounts.still_vouched(
+            due = oidc_accounts.due_recheck(
                 session, token=self.session_token, settings=self.settings
+            )
+        if due is None:
+            return
+        try:
+            answer = oidc_accounts.ask_provider(due)
+        except Unauthenticated:
+            with transaction(self.engine) as session:
+                oidc_accounts.forget_recheck(session, recheck=due)
+            raise
+        with transaction(self.engine) as session:
+            vouched = oidc_accounts.apply_recheck(
+                session, recheck=due, answer=answer, settings=self.settings
             )
         if not vouched:
             raise Unauthenticated("the identity provider no longer vouches for you; sign in again")

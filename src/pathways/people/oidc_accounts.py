@@ -212,30 +212,108 @@ def withdraw(session: Session, *, user: User, reason: str) -> None:
     session.flush()
 
 
-def still_vouched(session: Session, *, token: str, settings: Settings) -> bool:
-    """Ask the provider of a session again once its recheck interval has passed."""
+@dataclass(frozen=True)
+class Recheck:
+    """A session whose provider is due to be asked again, claimed by one request."""
+
+    session_id: int
+    provider: OidcProviderSettings
+    subject: str
+    access: str | None
+    refresh: str | None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the provider said: its claims now (None: it no longer answers for the
+    sign-in), and the tokens to keep."""
+
+    claims: dict[str, Any] | None
+    access: str | None
+    refresh: str | None
+
+
+def due_recheck(session: Session, *, token: str, settings: Settings) -> Recheck | None:
+    """Claim the recheck of a provider session when its interval has passed.
+
+    The claim (`checked_at` moved on) is committed before the provider is asked, so the
+    requests that arrive meanwhile go on and only one asks; no transaction stays open
+    across the call to the provider.
+    """
     found = session.scalar(
         select(LoginSession)
         .options(joinedload(LoginSession.user))
         .where(
             LoginSession.token_hash == hashlib.sha256(token.encode()).hexdigest(),
             LoginSession.revoked_at.is_(None),
+            LoginSession.provider.is_not(None),
         )
     )
     if found is None or found.provider is None:
-        return True
+        return None
     provider = settings.auth.provider(found.provider)
-    if provider is None:  # the provider was removed from the settings
-        return False
+    if provider is None:  # the provider was taken out of the settings: nothing vouches
+        found.revoked_at = clock.now()
+        return None
     now = clock.now()
-    due = found.checked_at is None or now - found.checked_at >= timedelta(
-        minutes=provider.recheck_minutes
+    interval = timedelta(minutes=provider.recheck_minutes)
+    if found.checked_at is not None and now - found.checked_at < interval:
+        return None
+    unchanged = (
+        LoginSession.checked_at.is_(None)
+        if found.checked_at is None
+        else LoginSession.checked_at == found.checked_at
     )
-    if not due:
-        return True
-    claims = _current_claims(provider, found, settings)
-    if claims is None or str(claims.get("sub")) != found.user.subject:
-        found.revoked_at = now
+    claimed = session.execute(
+        update(LoginSession).where(LoginSession.id == found.id, unchanged).values(checked_at=now)
+    )
+    if not getattr(claimed, "rowcount", 0):
+        return None  # another request claimed it a moment ago
+    return Recheck(
+        found.id,
+        provider,
+        found.user.subject or "",
+        _unseal(settings, found.provider_token),
+        _unseal(settings, found.provider_refresh),
+    )
+
+
+def ask_provider(recheck: Recheck) -> Answer:
+    """What the provider says of the person now (network only, no database).
+
+    With a refresh token the session is refreshed (a revoked or expired one, or a person
+    removed, is refused) and the new ID token read; then userinfo adds its claims.
+    """
+    provider, access, refresh = recheck.provider, recheck.access, recheck.refresh
+    claims: dict[str, Any] = {}
+    if refresh is not None:
+        tokens = oidc.refresh(provider, refresh)
+        if tokens is None:
+            return Answer(None, None, None)
+        access = str(tokens["access_token"])
+        refresh = str(tokens.get("refresh_token") or refresh)
+        if isinstance(tokens.get("id_token"), str):
+            claims = oidc.verify_id_token(provider, tokens["id_token"], nonce=None)
+    info = oidc.userinfo(provider, access) if access else None
+    if info is not None:
+        if claims and str(info.get("sub")) != str(claims.get("sub")):
+            return Answer(None, None, None)
+        claims = {**info, **claims}
+    if not claims or str(claims.get("sub")) != recheck.subject:
+        return Answer(None, None, None)
+    return Answer(claims, access, refresh)
+
+
+def apply_recheck(
+    session: Session, *, recheck: Recheck, answer: Answer, settings: Settings
+) -> bool:
+    """Keep the session, end it, or withdraw the account; True if the session goes on."""
+    found = session.get(LoginSession, recheck.session_id)
+    if found is None or found.revoked_at is not None:
+        return False
+    provider, claims = recheck.provider, answer.claims
+    if claims is None:
+        found.revoked_at = clock.now()
         audit.record(
             session,
             actor=None,
@@ -243,16 +321,23 @@ def still_vouched(session: Session, *, token: str, settings: Settings) -> bool:
             details={"login": found.user.login, "provider": provider.name},
         )
         return False
+    found.provider_token = _seal(settings, answer.access)
+    found.provider_refresh = _seal(settings, answer.refresh)
     if not _speaks_of_access(provider, claims):  # e.g. a userinfo without roles
-        found.checked_at = now
         return True
-    allowed = vouched(provider, {"sub": found.user.subject, **claims})
+    allowed = vouched(provider, {"sub": recheck.subject, **claims})
     if allowed is None:
         withdraw(session, user=found.user, reason="recheck")
         return False
     _update(session, provider, found.user, allowed)
-    found.checked_at = now
     return True
+
+
+def forget_recheck(session: Session, *, recheck: Recheck) -> None:
+    """The provider could not be asked: the next request asks again."""
+    session.execute(
+        update(LoginSession).where(LoginSession.id == recheck.session_id).values(checked_at=None)
+    )
 
 
 def _speaks_of_access(provider: OidcProviderSettings, claims: dict[str, Any]) -> bool:
@@ -261,35 +346,6 @@ def _speaks_of_access(provider: OidcProviderSettings, claims: dict[str, Any]) ->
         (provider.organisation_claim or "organisation") in claims
     )
     return provider.roles_claim in claims and has_organisation
-
-
-def _current_claims(
-    provider: OidcProviderSettings, found: LoginSession, settings: Settings
-) -> dict[str, Any] | None:
-    """What the provider says of the person now, or None if it no longer answers for them.
-
-    With a refresh token the session is refreshed (a revoked or expired one, or a person
-    removed, is refused) and the new ID token read; then userinfo adds its claims.
-    """
-    access = _unseal(settings, found.provider_token)
-    refresh = _unseal(settings, found.provider_refresh)
-    claims: dict[str, Any] = {}
-    if refresh is not None:
-        tokens = oidc.refresh(provider, refresh)
-        if tokens is None:
-            return None
-        access = str(tokens["access_token"])
-        found.provider_token = _seal(settings, access)
-        if tokens.get("refresh_token"):
-            found.provider_refresh = _seal(settings, str(tokens["refresh_token"]))
-        if isinstance(tokens.get("id_token"), str):
-            claims = oidc.verify_id_token(provider, tokens["id_token"], nonce=None)
-    info = oidc.userinfo(provider, access) if access else None
-    if info is None:
-        return claims or None
-    if claims and str(info.get("sub")) != str(claims.get("sub")):
-        return None
-    return {**info, **claims}
 
 
 def end_sessions(session: Session, *, provider: OidcProviderSettings, logout_token: str) -> int:

@@ -9,6 +9,7 @@ the account brought up to date and a session opened exactly as a password login 
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
@@ -16,7 +17,14 @@ from fastapi.responses import RedirectResponse, Response
 
 from pathways.db.session import transaction
 from pathways.edge.caller import COOKIE
-from pathways.errors import Conflict, NotFound, NotPermitted, PathwaysError, Unauthenticated
+from pathways.errors import (
+    Conflict,
+    InvalidData,
+    NotFound,
+    NotPermitted,
+    PathwaysError,
+    Unauthenticated,
+)
 from pathways.keys import secret_key
 from pathways.people import oidc, oidc_accounts
 from pathways.settings import OidcProviderSettings, Settings
@@ -24,6 +32,7 @@ from pathways.web.caller import PageCallDep, local_path
 from pathways.web.i18n import _
 from pathways.web.pages import NextPath, login_form, secure_cookies
 
+log = logging.getLogger("pathways.people.oidc")
 router = APIRouter()
 STATE_COOKIE = "pathways_oidc"
 _STATE_PATH = "/login/oidc"
@@ -42,16 +51,25 @@ def callback_url(request: Request, provider: OidcProviderSettings) -> str:
     return f"{base}{_STATE_PATH}/{provider.name}/callback"
 
 
+def _failed(request: Request, provider: OidcProviderSettings, status: int) -> Response:
+    failure = _("Signing in with %(provider)s failed.") % {"provider": provider.title}
+    return login_form(request, next_path="/", login="", failure=failure, status=status)
+
+
 @router.get(_STATE_PATH + "/{name}", include_in_schema=False)
 def begin(request: Request, name: str, next_path: NextPath = None) -> Response:
     settings: Settings = request.app.state.settings
     provider = _provider(settings, name)
-    url, remembered = oidc.begin(
-        provider,
-        redirect_uri=callback_url(request, provider),
-        next_path=local_path(next_path),
-        secret=secret_key(settings),
-    )
+    try:
+        url, remembered = oidc.begin(
+            provider,
+            redirect_uri=callback_url(request, provider),
+            next_path=local_path(next_path),
+            secret=secret_key(settings),
+        )
+    except oidc.ProviderRefused as unreachable:
+        log.warning("sign-in with %s not started: %s", provider.name, unreachable.message)
+        return _failed(request, provider, 502)
     response = RedirectResponse(url, status_code=303)
     response.set_cookie(
         STATE_COOKIE,
@@ -100,10 +118,11 @@ def callback(
             token = started.token if started else None
         if token is None:
             raise NotPermitted("the identity provider gives this person no access to Pathways")
-    except (Unauthenticated, NotPermitted, Conflict) as refused:
+    except (Unauthenticated, NotPermitted, Conflict, InvalidData, NotFound) as refused:
+        # Operators see why (no client data here); the person sees that it failed.
+        log.warning("sign-in with %s refused: %s", provider.name, refused.message)
         status = 401 if isinstance(refused, Unauthenticated) else 403
-        failure = _("Signing in with %(provider)s failed.") % {"provider": provider.title}
-        response = login_form(request, next_path="/", login="", failure=failure, status=status)
+        response = _failed(request, provider, status)
         response.delete_cookie(STATE_COOKIE, path=_STATE_PATH)
         return response
     response = RedirectResponse(local_path(signed_in.next_path), status_code=303)

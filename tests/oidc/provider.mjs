@@ -74,6 +74,7 @@ const provider = new Provider(issuer, {
 
 provider.on('backchannel.error', (_ctx, err, clientId) => console.log(`backchannel.error ${err} ${err.cause}`));
 provider.on('backchannel.success', (_ctx, clientId) => console.log(`backchannel.success ${clientId}`));
+provider.on('grant.success', (ctx) => console.log(`grant.success ${ctx.oidc.params.grant_type}`));
 provider.on('server_error', (_ctx, err) => console.log(`server_error ${err}`));
 
 provider.listen(config.port, '127.0.0.1', () => {

@@ -9,11 +9,14 @@ import re
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from pathways import clock
 from pathways.audit.models import AuditEvent
 from pathways.people import oidc_accounts, tokens
 from pathways.people.models import LoginSession, User
@@ -240,3 +243,24 @@ def test_the_command_line_lists_each_accounts_origin(oidc_env: OidcFactory, db, 
     assert row.split()[-1] == "westland:k-1001"
     kaisa = next(u for u in json.loads(as_json.stdout) if u["login"] == "kaisa")
     assert (kaisa["origin"], kaisa["subject"]) == ("westland", "k-1001")
+
+
+def test_of_requests_arriving_together_when_a_recheck_is_due_one_asks_the_provider(
+    oidc_env: OidcFactory, db
+):
+    env = oidc_env(recheck_minutes=10)
+    browser = env.sign_in("k-1001")
+    with db.tx() as s:
+        s.execute(
+            update(LoginSession)
+            .where(LoginSession.provider.is_not(None))
+            .values(checked_at=clock.now() - timedelta(hours=1))
+        )
+    refreshes = env.provider.log_text().count("grant.success refresh_token")
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(lambda _: browser.get("/api/tasks").status_code, range(12)))
+
+    assert answers == [200] * 12
+    assert _until(lambda: "grant.success refresh_token" in env.provider.log_text())
+    assert env.provider.log_text().count("grant.success refresh_token") == refreshes + 1

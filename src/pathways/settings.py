@@ -146,6 +146,9 @@ class OidcProviderSettings(BaseModel):
         default_factory=dict, description="client id of an integrator -> Pathways login"
     )
     timeout: float = Field(default=10.0, gt=0, le=60)
+    jwks_refetch_seconds: float = Field(
+        default=10, ge=0, description="fetch the JWKS again for an unknown key at most this often"
+    )
     allow_http: bool = Field(
         default=False, description="TESTS AND LOCAL USE ONLY: accept an http:// issuer"
     )

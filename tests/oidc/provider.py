@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 import shutil
 import socket
 import subprocess
@@ -48,7 +49,8 @@ class OpenIdProvider:
         self.port = _free_port()
         self.issuer = f"http://127.0.0.1:{self.port}"
         self.clients = clients
-        self.keys = [new_key("key-1")]
+        # Key ids unique per run: a later test's provider may get this one's port.
+        self.keys = [new_key(f"key-1-{secrets.token_hex(4)}")]
         self.accounts_file = folder / "accounts.json"
         self.set_accounts({})
         self.access_token_ttl = 3600
@@ -100,7 +102,7 @@ class OpenIdProvider:
     def rotate(self, kid: str) -> None:
         """Restart signing with a new key only (the old one is gone from the JWKS)."""
         self.stop()
-        self.keys = [new_key(kid)]
+        self.keys = [new_key(f"{kid}-{secrets.token_hex(4)}")]
         self.start()
 
     def mint(self, claims: dict[str, Any], *, key: RSAKey | None = None) -> str:

@@ -102,7 +102,7 @@ def test_an_id_token_is_refused(oidc_env: OidcFactory, changes):
 def test_a_token_signed_with_a_key_the_provider_does_not_publish_is_refused(oidc_env: OidcFactory):
     env = oidc_env()
     settings = provider_settings(env.provider.issuer)
-    forged = env.provider.mint(_id_claims(env), key=new_key("key-1"))  # same kid, other key
+    forged = env.provider.mint(_id_claims(env), key=new_key(env.provider.keys[0].kid))
 
     with pytest.raises(oidc.ProviderRefused):
         oidc.verify_id_token(settings, forged, nonce="n-1")
@@ -117,7 +117,7 @@ def test_an_algorithm_off_the_allow_list_is_refused(oidc_env: OidcFactory):
 
 
 def test_after_key_rotation_sign_in_goes_on_and_the_old_key_is_refused(oidc_env: OidcFactory):
-    env = oidc_env()
+    env = oidc_env(jwks_refetch_seconds=0)  # rotated a moment after the last fetch
     env.sign_in("k-1001")  # Pathways now holds the JWKS with key-1
     settings = provider_settings(env.provider.issuer)
     old_key = env.provider.keys[0]
@@ -139,3 +139,14 @@ def test_an_answer_naming_another_issuer_is_refused(oidc_env: OidcFactory):
 
     assert browser.get(f"{back.path}?{urlencode(query)}").status_code == 401
     assert browser.get("/api/session").status_code == 401
+
+
+def test_unknown_keys_fetch_the_jwks_again_at_most_once_in_a_while(oidc_env: OidcFactory):
+    env = oidc_env(jwks_refetch_seconds=600)
+    env.sign_in("k-1001")  # fetched now
+    env.provider.rotate("key-2")
+    browser = env.browser()
+
+    answer = env.log_in_at_provider(browser, env.start_sign_in(browser), "k-1002")
+
+    assert answer.status_code == 401  # key-2 is unknown and the JWKS is not fetched yet

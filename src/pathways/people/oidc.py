@@ -63,7 +63,7 @@ class _Cache:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.metadata: dict[str, tuple[float, Metadata]] = {}
-        self.keys: dict[str, KeySet] = {}
+        self.keys: dict[str, tuple[float, KeySet]] = {}
 
 
 _cache = _Cache()
@@ -112,12 +112,15 @@ def _keys(provider: OidcProviderSettings, *, refresh: bool) -> KeySet:
     with _cache.lock:
         cached = _cache.keys.get(provider.issuer)
     if cached is not None and not refresh:
-        return cached
+        return cached[1]
+    # Tokens naming unknown keys must not turn into a stream of requests to the provider.
+    if cached is not None and time.monotonic() - cached[0] < provider.jwks_refetch_seconds:
+        return cached[1]
     fetched = KeySet.import_key_set(
         cast(Any, _get_json(metadata(provider).jwks_uri, provider.timeout))
     )
     with _cache.lock:
-        _cache.keys[provider.issuer] = fetched
+        _cache.keys[provider.issuer] = (time.monotonic(), fetched)
     return fetched
 
 

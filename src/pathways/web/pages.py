@@ -114,7 +114,10 @@ def log_out(request: Request, call: PageCallDep) -> Response:
     found = call.settings.auth.provider(provider) if provider else None
     if found is not None:
         base = (call.settings.auth.base_url or str(request.base_url)).rstrip("/")
-        target = oidc.logout_url(found, after=f"{base}/login")
+        try:
+            target = oidc.logout_url(found, after=f"{base}/login")
+        except oidc.ProviderRefused:  # unreachable: the Pathways session has ended anyway
+            target = None
         if target is not None:
             context = {"user": None, "provider_logout": target, "provider_title": found.title}
             response = render(request, "web/signed_out.html", context)

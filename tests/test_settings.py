@@ -68,3 +68,20 @@ def test_an_identity_provider_must_be_reached_over_https():
                 ]
             }
         )
+
+
+def test_access_tokens_for_the_api_cannot_share_the_sign_in_audience():
+    with pytest.raises(ValidationError, match="api_audience"):
+        Settings(
+            auth={
+                "providers": [
+                    {
+                        "name": "x",
+                        "title": "X",
+                        "issuer": "https://idp.example",
+                        "client_id": "c",
+                        "api_audience": "c",
+                    }
+                ]
+            }
+        )

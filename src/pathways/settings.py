@@ -157,6 +157,9 @@ class OidcProviderSettings(BaseModel):
     def _https_issuer(self) -> OidcProviderSettings:
         if not self.issuer.startswith("https://") and not self.allow_http:
             raise ValueError(f"the issuer of provider {self.name} must be an https:// URL")
+        if self.api_audience is not None and self.api_audience == self.client_id:
+            # Else a person's ID token (audience: the client id) would pass as an access token.
+            raise ValueError(f"provider {self.name}: api_audience must differ from client_id")
         return self
 
 

@@ -264,3 +264,27 @@ def test_of_requests_arriving_together_when_a_recheck_is_due_one_asks_the_provid
     assert answers == [200] * 12
     assert _until(lambda: "grant.success refresh_token" in env.provider.log_text())
     assert env.provider.log_text().count("grant.success refresh_token") == refreshes + 1
+
+
+def test_a_stale_logout_token_without_expiry_is_refused_and_a_fresh_one_ends_the_sessions(
+    oidc_env: OidcFactory,
+):
+    env = oidc_env()
+    browser = env.sign_in("k-1001")
+    now = int(time.time())
+    claims = {
+        "iss": env.provider.issuer,
+        "aud": "pathways",
+        "sub": "k-1001",
+        "jti": "j-1",
+        "events": {"http://schemas.openid.net/event/backchannel-logout": {}},
+    }
+    endpoint = env.url + "/api/oidc/westland/backchannel-logout"
+
+    stale = env.provider.mint({**claims, "iat": now - 3600})
+    assert httpx.post(endpoint, data={"logout_token": stale}).status_code == 400
+    assert browser.get("/api/tasks").status_code == 200
+
+    fresh = env.provider.mint({**claims, "iat": now})  # by subject: every session of Kaisa's
+    assert httpx.post(endpoint, data={"logout_token": fresh}).status_code == 200
+    assert browser.get("/api/tasks").status_code == 401

@@ -32,6 +32,7 @@ from pathways.settings import OidcProviderSettings
 _DISCOVERY_TTL = 3600.0
 _STATE_TTL = 600
 _LEEWAY = 30
+_LOGOUT_TOKEN_AGE = 300
 BACKCHANNEL_EVENT = "http://schemas.openid.net/event/backchannel-logout"
 
 
@@ -136,8 +137,8 @@ def _verify(provider: OidcProviderSettings, token: str) -> dict[str, Any]:
         raise ProviderRefused(f"the provider's token is not valid ({type(bad).__name__})") from None
 
 
-def _check(claims: dict[str, Any], **expected: Any) -> None:
-    options: dict[str, Any] = {"exp": {"essential": True}, "iat": {"essential": True}}
+def _check(claims: dict[str, Any], *, needs_exp: bool = True, **expected: Any) -> None:
+    options: dict[str, Any] = {"exp": {"essential": needs_exp}, "iat": {"essential": True}}
     for name, value in expected.items():
         options[name] = {"essential": True, "value": value}
     try:
@@ -154,7 +155,7 @@ def verify_id_token(
     `nonce` is None only for an ID token from a refresh, which answers no sign-in request.
     """
     claims = _verify(provider, token)
-    expected = {"nonce": nonce} if nonce is not None else {}
+    expected: dict[str, Any] = {"nonce": nonce} if nonce is not None else {}
     _check(claims, iss=provider.issuer, aud=provider.client_id, **expected)
     if "sub" not in claims:
         raise ProviderRefused("the provider's ID token names no subject")
@@ -167,7 +168,10 @@ def verify_id_token(
 def verify_logout_token(provider: OidcProviderSettings, token: str) -> dict[str, Any]:
     """A back-channel logout token (OpenID Connect Back-Channel Logout 1.0, section 2.6)."""
     claims = _verify(provider, token)
-    _check(claims, iss=provider.issuer, aud=provider.client_id)
+    # `exp` is optional in a logout token; without one, it must be fresh.
+    _check(claims, needs_exp=False, iss=provider.issuer, aud=provider.client_id)
+    if "exp" not in claims and abs(time.time() - float(claims["iat"])) > _LOGOUT_TOKEN_AGE:
+        raise ProviderRefused("the logout token is too old")
     events = claims.get("events")
     if not isinstance(events, dict) or BACKCHANNEL_EVENT not in events:
         raise ProviderRefused("not a back-channel logout token")

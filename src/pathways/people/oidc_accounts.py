@@ -99,7 +99,10 @@ def vouched(provider: OidcProviderSettings, claims: dict[str, Any]) -> Vouched |
         return None
     email = next(iter(_values(claims.get(provider.email_claim))), None)
     name = next(iter(_values(claims.get(provider.name_claim))), login)
-    return Vouched(str(claims["sub"]), login, name, email, organisation, roles)
+    email = email[:254] if email else None
+    return Vouched(
+        str(claims["sub"])[:255], login, name.strip()[:200] or login, email, organisation, roles
+    )
 
 
 def _account(session: Session, provider: OidcProviderSettings, subject: str) -> User | None:
@@ -180,7 +183,7 @@ def _update(
         )
         return user
     changed = user.roles != allowed.roles or user.organisation.code != allowed.organisation
-    user.name, user.email, user.roles = allowed.name[:200], allowed.email, allowed.roles
+    user.name, user.email, user.roles = allowed.name, allowed.email, allowed.roles
     user.organisation = people.get_organisation(session, allowed.organisation)
     if changed:
         audit.record(

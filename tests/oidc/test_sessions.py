@@ -288,3 +288,17 @@ def test_a_stale_logout_token_without_expiry_is_refused_and_a_fresh_one_ends_the
     fresh = env.provider.mint({**claims, "iat": now})  # by subject: every session of Kaisa's
     assert httpx.post(endpoint, data={"logout_token": fresh}).status_code == 200
     assert browser.get("/api/tasks").status_code == 401
+
+
+def test_while_the_provider_cannot_be_reached_a_due_recheck_refuses_and_is_asked_again(
+    oidc_env: OidcFactory, db
+):
+    env = oidc_env(recheck_minutes=0)
+    browser = env.sign_in("k-1001")
+    env.provider.stop()
+
+    assert browser.get("/api/tasks").status_code == 401
+    with db.tx() as s:
+        kept = s.scalars(select(LoginSession).where(LoginSession.provider.is_not(None))).one()
+        assert kept.revoked_at is None and kept.checked_at is None  # the next request asks
+        assert s.scalar(select(User.roles).where(User.login == "kaisa")) == ["caseworker"]

@@ -34,7 +34,7 @@ const provider = new Provider(issuer, {
   // Its own outgoing requests (back-channel logout) refuse loopback addresses against
   // SSRF; here both ends are on 127.0.0.1 on purpose.
   fetch(url, options) {
-    const { dispatcher, ...rest } = options;
+    const { dispatcher: _ssrfGuard, ...rest } = options;
     return globalThis.fetch(url, rest);
   },
   features: {

@@ -39,6 +39,7 @@ from pathways.incidents.api import router as incident_routes
 from pathways.notes.api import router as note_routes
 from pathways.notes.pages import router as note_pages
 from pathways.people.api import router as people_routes
+from pathways.people.oidc_api import router as oidc_routes
 from pathways.people.organisation_pages import router as organisation_pages
 from pathways.people.pages import router as people_pages
 from pathways.processes.api import router as model_routes
@@ -70,6 +71,7 @@ API_ROUTERS = (
     note_routes,
     access_report_routes,
     record_routes,
+    oidc_routes,
 )
 PAGE_ROUTERS = (
     web_pages,

@@ -131,6 +131,81 @@ class AttachmentSettings(BaseModel):
     max_bytes: int = Field(default=10 * 1024 * 1024, gt=0, description="largest file accepted")
 
 
+class OidcProviderSettings(BaseModel):
+    """One OpenID Connect provider staff sign in with (see docs/operations.md)."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,31}$", description="in URLs and origins")
+    title: str = Field(description="shown on the login page, e.g. the organisation's name")
+    issuer: str
+    client_id: str
+    client_secret: SecretStr | None = None
+    scopes: list[str] = Field(default_factory=lambda: ["openid", "profile", "email"])
+    algorithms: list[str] = Field(
+        default_factory=lambda: ["RS256", "PS256", "ES256"],
+        description="signature algorithms accepted on ID, logout and access tokens",
+    )
+    login_claim: str = "preferred_username"
+    email_claim: str = "email"
+    name_claim: str = "name"
+    organisation_claim: str | None = Field(
+        default=None, description="the claim naming the organisation; unset: `organisation`"
+    )
+    organisation: str | None = Field(
+        default=None, description="the Pathways organisation (code) when no claim names one"
+    )
+    organisations: dict[str, str] = Field(
+        default_factory=dict, description="claim value -> Pathways organisation code"
+    )
+    roles_claim: str = "roles"
+    roles: dict[str, list[str]] = Field(
+        default_factory=dict, description="claim value (group, app role) -> Pathways roles"
+    )
+    login_prefix: str = Field(
+        default="", max_length=16, description="put before every login from this provider"
+    )
+    recheck_minutes: float = Field(
+        default=10, ge=0, description="ask the provider again (userinfo) this often per session"
+    )
+    api_audience: str | None = Field(
+        default=None, description="the `aud` of access tokens integrators present; unset: off"
+    )
+    service_accounts: dict[str, str] = Field(
+        default_factory=dict, description="client id of an integrator -> Pathways login"
+    )
+    timeout: float = Field(default=10.0, gt=0, le=60)
+    jwks_refetch_seconds: float = Field(
+        default=10, ge=0, description="fetch the JWKS again for an unknown key at most this often"
+    )
+    allow_http: bool = Field(
+        default=False, description="TESTS AND LOCAL USE ONLY: accept an http:// issuer"
+    )
+
+    @model_validator(mode="after")
+    def _https_issuer(self) -> OidcProviderSettings:
+        if not self.issuer.startswith("https://") and not self.allow_http:
+            raise ValueError(f"the issuer of provider {self.name} must be an https:// URL")
+        if self.api_audience is not None and self.api_audience == self.client_id:
+            # Else a person's ID token (audience: the client id) would pass as an access token.
+            raise ValueError(f"provider {self.name}: api_audience must differ from client_id")
+        return self
+
+
+class AuthSettings(BaseModel):
+    """How staff sign in: local passwords and OpenID Connect providers."""
+
+    local_passwords: bool = Field(
+        default=True, description="accept local passwords (always on in demo mode)"
+    )
+    providers: list[OidcProviderSettings] = Field(default_factory=list)
+    base_url: str | None = Field(
+        default=None,
+        description="this service's public address for redirects; unset: the request's own",
+    )
+
+    def provider(self, name: str) -> OidcProviderSettings | None:
+        return next((p for p in self.providers if p.name == name), None)
+
+
 class DashboardSettings(BaseModel):
     """When the morning job (snapshot, digests) runs, Helsinki time."""
 
@@ -170,10 +245,15 @@ class Settings(BaseSettings):
     smtp: SmtpSettings = SmtpSettings()
     dashboards: DashboardSettings = DashboardSettings()
     attachments: AttachmentSettings = AttachmentSettings()
+    auth: AuthSettings = AuthSettings()
 
     @property
     def attachments_folder(self) -> Path:
         return self.attachments.folder or self.data_dir / "attachments"
+
+    @property
+    def local_passwords(self) -> bool:
+        return self.demo or self.auth.local_passwords
 
     @model_validator(mode="after")
     def _refuse_crash_points_in_production(self) -> Settings:

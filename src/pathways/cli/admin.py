@@ -105,9 +105,13 @@ def user_list(as_json: bool = typer.Option(False, "--json")) -> None:
         emit_json(rows)
         return
     table(
-        [[r.login, r.name, r.organisation, ",".join(r.roles)] for r in rows],
-        ["LOGIN", "NAME", "ORGANISATION", "ROLES"],
+        [[r.login, r.name, r.organisation, ",".join(r.roles), _origin(r)] for r in rows],
+        ["LOGIN", "NAME", "ORGANISATION", "ROLES", "ORIGIN"],
     )
+
+
+def _origin(user: UserOut) -> str:
+    return user.origin if user.subject is None else f"{user.origin}:{user.subject}"
 
 
 @users.command("token")

@@ -26,7 +26,7 @@ from pathways.audit import service as audit
 from pathways.db.session import transaction
 from pathways.errors import NotPermitted, Unauthenticated
 from pathways.keys import secret_key
-from pathways.people import sessions, tokens
+from pathways.people import oidc_accounts, sessions, tokens
 from pathways.people.actors import Actor
 from pathways.people.models import User
 from pathways.settings import Settings
@@ -68,6 +68,7 @@ class Call:
     @contextmanager
     def begin(self) -> Iterator[Tx]:
         """The transaction of a call that needs a caller (every route but the public ones)."""
+        self._recheck_provider()
         try:
             with transaction(self.engine) as session:
                 user = self._authenticate(session)
@@ -103,9 +104,40 @@ class Call:
         except SQLAlchemyError:  # the caller is refused all the same
             log.warning("a refusal could not be audited", extra={"route": route})
 
+    def _recheck_provider(self) -> None:
+        """A session from an OpenID provider is asked about again now and then: claimed in
+        one transaction, the provider asked outside any, the answer kept in a third (a
+        refusal, and a withdrawn account, are committed before the request is refused)."""
+        if self.session_token is None or self.bearer is not None:
+            return
+        if not self.settings.auth.providers:
+            return
+        with transaction(self.engine) as session:
+            due = oidc_accounts.due_recheck(
+                session, token=self.session_token, settings=self.settings
+            )
+        if due is None:
+            return
+        try:
+            answer = oidc_accounts.ask_provider(due)
+        except Unauthenticated:
+            with transaction(self.engine) as session:
+                oidc_accounts.forget_recheck(session, recheck=due)
+            raise
+        with transaction(self.engine) as session:
+            vouched = oidc_accounts.apply_recheck(
+                session, recheck=due, answer=answer, settings=self.settings
+            )
+        if not vouched:
+            raise Unauthenticated("the identity provider no longer vouches for you; sign in again")
+
     def _authenticate(self, session: Session) -> User:
         if self.bearer is not None:
             user = tokens.authenticate(session, self.bearer)
+            if user is None and self.settings.auth.providers:
+                user = oidc_accounts.service_account(
+                    session, token=self.bearer, settings=self.settings
+                )
             if user is None:
                 raise Unauthenticated("the API token is unknown, revoked or its user deactivated")
             return user

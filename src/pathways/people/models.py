@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pathways.db.base import Base, JSONValue, UTCDateTime
@@ -59,8 +59,15 @@ class Coverage(Base):
     organisation: Mapped[Organisation] = relationship(back_populates="coverage")
 
 
+LOCAL_ORIGIN = "local"
+
+
 class User(Base):
+    """A person. `origin` says where the account comes from: `local`, or the name of the
+    OpenID provider that vouches for it, with the provider's `subject` for the person."""
+
     __tablename__ = "user"
+    __table_args__ = (UniqueConstraint("origin", "subject"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     login: Mapped[str] = mapped_column(String(64), unique=True)
@@ -71,6 +78,8 @@ class User(Base):
     roles: Mapped[list[str]] = mapped_column(JSONValue)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    origin: Mapped[str] = mapped_column(String(32), default=LOCAL_ORIGIN, server_default="local")
+    subject: Mapped[str | None] = mapped_column(String(255))
     organisation: Mapped[Organisation] = relationship()
 
     def has_role(self, role: Role) -> bool:
@@ -102,6 +111,14 @@ class LoginSession(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A session opened through an OpenID provider: which one, its session id (for
+    # back-channel logout), and the access and refresh tokens its userinfo is asked
+    # again with (encrypted with the service's key; see people/oidc_accounts.py).
+    provider: Mapped[str | None] = mapped_column(String(32))
+    provider_sid: Mapped[str | None] = mapped_column(String(255), index=True)
+    provider_token: Mapped[str | None] = mapped_column(Text)
+    provider_refresh: Mapped[str | None] = mapped_column(Text)
+    checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     user: Mapped[User] = relationship()
 
 

@@ -24,6 +24,10 @@ class UserOut(BaseModel):
     organisation: str
     roles: list[str]
     active: bool
+    origin: str = Field(
+        default="local", description="`local`, or the identity provider the account comes from"
+    )
+    subject: str | None = Field(default=None, description="the person's id at that provider")
 
     @classmethod
     def of(cls, user: User) -> UserOut:
@@ -33,6 +37,8 @@ class UserOut(BaseModel):
             organisation=user.organisation.code,
             roles=list(user.roles),
             active=user.active,
+            origin=user.origin or "local",
+            subject=user.subject,
         )
 
 

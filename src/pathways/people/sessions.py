@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from pathways import clock
 from pathways.audit import service as audit
-from pathways.errors import TooManyRequests
+from pathways.errors import NotPermitted, TooManyRequests
 from pathways.people.models import LoginFailure, LoginSession, User
 from pathways.people.passwords import DEMO_PASSWORD, verify
 from pathways.settings import Settings
@@ -61,6 +61,8 @@ def log_in(
 
     The caller commits either way, so failures count even though the login fails.
     """
+    if not settings.local_passwords:
+        raise NotPermitted("local passwords are switched off; sign in with your organisation")
     login = login[:64]
     _throttle(session, login=login, address=address, settings=settings)
     user = session.scalar(select(User).where(User.login == login))
@@ -123,6 +125,13 @@ def _expired(found: LoginSession, now: datetime, settings: Settings) -> bool:
     idle = timedelta(minutes=settings.web.session_idle_minutes)
     absolute = timedelta(hours=settings.web.session_absolute_hours)
     return now - found.last_seen_at > idle or now - found.created_at > absolute
+
+
+def provider_of(session: Session, *, token: str) -> str | None:
+    """The identity provider a session was opened through, or None for a password login."""
+    return session.scalar(
+        select(LoginSession.provider).where(LoginSession.token_hash == _digest(token))
+    )
 
 
 def log_out(session: Session, *, token: str) -> bool:

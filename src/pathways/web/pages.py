@@ -16,7 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from pathways.edge.caller import COOKIE
 from pathways.errors import TooManyRequests
-from pathways.people import sessions
+from pathways.people import oidc, sessions
 from pathways.web import i18n
 from pathways.web.caller import CSRF_FIELD, PageCallDep, StaleForm, local_path
 from pathways.web.i18n import _
@@ -34,14 +34,23 @@ def secure_cookies(request: Request) -> bool:
 
 @router.get("/login")
 def login_page(request: Request, next_path: NextPath = None) -> Response:
-    return _login_form(request, next_path=local_path(next_path), login="", failure=None)
+    return login_form(request, next_path=local_path(next_path), login="", failure=None)
 
 
-def _login_form(
+def login_form(
     request: Request, *, next_path: str, login: str, failure: str | None, status: int = 200
 ) -> Response:
     token = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(24)
-    context = {"user": None, "csrf": token, "next": next_path, "login": login, "failure": failure}
+    settings = request.app.state.settings
+    context = {
+        "user": None,
+        "csrf": token,
+        "next": next_path,
+        "login": login,
+        "failure": failure,
+        "providers": settings.auth.providers,
+        "local_passwords": settings.local_passwords,
+    }
     response = render(request, "web/login.html", context, status=status)
     response.set_cookie(
         LOGIN_CSRF_COOKIE,
@@ -75,10 +84,10 @@ def log_in(request: Request, call: PageCallDep) -> Response:
             token = started.token if started else None
     except TooManyRequests:
         failure = _("Too many failed attempts. Wait a while before trying again.")
-        return _login_form(request, next_path=next_path, login=login, failure=failure, status=429)
+        return login_form(request, next_path=next_path, login=login, failure=failure, status=429)
     if token is None:
         failure = _("Wrong user name or password.")
-        return _login_form(request, next_path=next_path, login=login, failure=failure, status=401)
+        return login_form(request, next_path=next_path, login=login, failure=failure, status=401)
     response = RedirectResponse(next_path, status_code=303)
     response.set_cookie(
         COOKIE,
@@ -96,9 +105,22 @@ def log_in(request: Request, call: PageCallDep) -> Response:
 @router.post("/logout")
 def log_out(request: Request, call: PageCallDep) -> Response:
     with call.begin() as tx:
+        provider = None
         if call.session_token is not None:
+            provider = sessions.provider_of(tx.session, token=call.session_token)
             sessions.log_out(tx.session, token=call.session_token)
-    response = RedirectResponse("/login", status_code=303)
+    response: Response = RedirectResponse("/login", status_code=303)
+    # A session from an identity provider ends there too (RP-initiated logout).
+    found = call.settings.auth.provider(provider) if provider else None
+    if found is not None:
+        base = (call.settings.auth.base_url or str(request.base_url)).rstrip("/")
+        try:
+            target = oidc.logout_url(found, after=f"{base}/login")
+        except oidc.ProviderRefused:  # unreachable: the Pathways session has ended anyway
+            target = None
+        if target is not None:
+            context = {"user": None, "provider_logout": target, "provider_title": found.title}
+            response = render(request, "web/signed_out.html", context)
     response.delete_cookie(COOKIE, path="/", secure=secure_cookies(request), httponly=True)
     return response
 

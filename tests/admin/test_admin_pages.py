@@ -220,3 +220,19 @@ def test_admin_pages_leave_no_english_text(site, language):
         html = admin.get(path).text
         assert f'<html lang="{language}">' in html, path
         assert english_left(html, language) == [], f"{path} in {language}"
+
+
+def test_admins_see_where_each_account_comes_from(site):
+    from sqlalchemy import select
+
+    from pathways.people.models import User
+
+    with site.db.tx() as s:
+        helmi = s.scalar(select(User).where(User.login == "helmi"))
+        assert helmi is not None
+        helmi.origin, helmi.subject = "westland-id", "b7f1"
+    admin = site.as_user("admin")
+    listed = admin.get("/users").text
+    assert "Identity provider westland-id" in listed and "Password" in listed
+    assert "through the identity provider westland-id" in admin.get("/users/helmi").text
+    assert "a password kept by Pathways" in admin.get("/users/anna").text

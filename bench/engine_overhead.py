@@ -8,7 +8,7 @@ Prints, in one run:
   audits and commits — on SQLite and, if PATHWAYS_TEST_DATABASE_URL is set, PostgreSQL;
 - each figure in tasks/s and as a ratio to raw (goal: at least 0.5 on SQLite).
 
-Usage: python bench/engine_overhead.py [--cases N]
+Usage: python bench/engine_overhead.py [--cases N] [--repeat N] [--json]
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select, text
 
+from figures import add_json_flag, emit, name
 from pathways import demo
 from pathways.cases import service as cases
 from pathways.db import migrate
@@ -120,10 +121,12 @@ def main() -> None:
     parser.add_argument(
         "--repeat", type=int, default=3, help="runs per figure; the median is shown"
     )
+    add_json_flag(parser)
     args = parser.parse_args()
 
     raw = statistics.median(raw_rate(args.cases) for _ in range(args.repeat))
     rows = [("raw SpiffWorkflow cycle", raw)]
+    figures = {"raw_tasks_per_s": raw}
     sqlite_rates = []
     for _ in range(args.repeat):
         with tempfile.TemporaryDirectory() as folder:
@@ -131,16 +134,29 @@ def main() -> None:
             migrate.upgrade(url)
             sqlite_rates.append(service_rate(url, args.cases))
     rows.append(("complete-task service, SQLite", statistics.median(sqlite_rates)))
+    figures |= _figures("sqlite", sqlite_rates, raw)
     pg_url = os.environ.get("PATHWAYS_TEST_DATABASE_URL")
     if pg_url:
         rates = [service_rate(fresh_postgres(pg_url), args.cases) for _ in range(args.repeat)]
         rows.append(("complete-task service, PostgreSQL", statistics.median(rates)))
+        figures |= _figures("postgresql", rates, raw)
     else:
         print("(PostgreSQL skipped: set PATHWAYS_TEST_DATABASE_URL to an empty database)")
 
     print(f"{'what':40} {'tasks/s':>9} {'ms/task':>8} {'ratio to raw':>13}")
-    for name, rate in rows:
-        print(f"{name:40} {rate:9.0f} {1000 / rate:8.2f} {rate / raw:13.2f}")
+    for what, rate in rows:
+        print(f"{what:40} {rate:9.0f} {1000 / rate:8.2f} {rate / raw:13.2f}")
+    if args.json:
+        emit(figures)
+
+
+def _figures(database: str, rates: list[float], raw: float) -> dict[str, float]:
+    rate = statistics.median(rates)
+    return {
+        name(database, "service_tasks_per_s"): rate,
+        name(database, "service_ms_per_task"): 1000 / rate,
+        name(database, "service_ratio"): rate / raw,
+    }
 
 
 if __name__ == "__main__":

@@ -82,6 +82,7 @@ def apply_advance(
     opened = project_tasks(
         session,
         instance_id=instance.id,
+        model_id=instance.version.model_id,
         team=instance.team,
         advance=advance,
         completed_by=completed_by,

@@ -16,7 +16,7 @@ from pathways.people.models import (
     User,
 )
 from pathways.processes.models import ProcessModel, ProcessVersion
-from pathways.tasks.models import Task, TaskDraft
+from pathways.tasks.models import Task, TaskCount, TaskDraft
 
 __all__ = [
     "ApiToken",
@@ -36,6 +36,7 @@ __all__ = [
     "ProcessModel",
     "ProcessVersion",
     "Task",
+    "TaskCount",
     "TaskDraft",
     "Timer",
     "User",

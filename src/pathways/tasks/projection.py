@@ -16,6 +16,7 @@ from pathways.deadlines.service import due_at
 from pathways.errors import InvalidData
 from pathways.organisation_kinds import kind_for_lane
 from pathways.people.models import Organisation
+from pathways.tasks import counts
 from pathways.tasks.models import Task, TaskState
 
 
@@ -23,6 +24,7 @@ def project_tasks(
     session: Session,
     *,
     instance_id: int,
+    model_id: int,
     team: dict[str, str],
     advance: engine.Advance,
     completed_by: int | None,
@@ -30,26 +32,54 @@ def project_tasks(
 ) -> list[Task]:
     """Close what the engine finished or dropped, open what it made ready; return new rows.
 
-    `closed_days` are closed for every organisation (settings); working-day deadlines also
-    skip the days the task's own organisation is closed.
+    The kept counts change with the rows. `closed_days` are closed for every
+    organisation (settings); working-day deadlines also skip the days the task's own
+    organisation is closed.
     """
     now = clock.now()
+    changes = counts.Changes()
     _close(
         session,
         instance_id,
         advance.completed,
         state=TaskState.COMPLETED,
         now=now,
+        counted=(model_id, changes),
         completed_by_id=completed_by,
     )
-    _close(session, instance_id, advance.cancelled, state=TaskState.CANCELLED, now=now)
+    _close(
+        session,
+        instance_id,
+        advance.cancelled,
+        state=TaskState.CANCELLED,
+        now=now,
+        counted=(model_id, changes),
+    )
     organisations = _organisations(session, team) if advance.opened else {}
     created = [
         _row(session, instance_id, task, organisations, advance, now, closed_days)
         for task in advance.opened
     ]
     session.add_all(created)
+    for row in created:
+        serving = row.organisation.id if row.organisation else None  # not flushed yet
+        _count(changes, model_id, serving, row.bpmn_id, row.name, row.due_at, +1)
+    counts.record(session, changes)
     return created
+
+
+def _count(
+    changes: counts.Changes,
+    model_id: int,
+    organisation_id: int | None,
+    step: str,
+    step_name: str,
+    due_at: datetime | None,
+    n: int,
+) -> None:
+    key = counts.key_of(organisation_id, model_id, step, step_name, due_at)
+    if key is not None:
+        changes[key] += n
 
 
 def _close(
@@ -59,6 +89,7 @@ def _close(
     *,
     state: TaskState,
     now: datetime,
+    counted: tuple[int, counts.Changes],
     completed_by_id: int | None = None,
 ) -> None:
     if not spiff_ids:
@@ -70,7 +101,7 @@ def _close(
     table = task_table.c
     # A Core statement: the ORM's bulk update would re-evaluate its criteria against every
     # object in the session, which costs more than the update itself.
-    session.execute(
+    closed = session.execute(
         update(task_table)
         .where(
             table.instance_id == instance_id,
@@ -78,7 +109,11 @@ def _close(
             table.state == TaskState.OPEN,
         )
         .values(values)
-    )
+        .returning(table.organisation_id, table.bpmn_id, table.name, table.due_at)
+    ).all()
+    model_id, changes = counted
+    for row in closed:
+        _count(changes, model_id, row.organisation_id, row.bpmn_id, row.name, row.due_at, -1)
     _sync_loaded(session, instance_id, spiff_ids, values)
 
 
@@ -142,7 +177,12 @@ def _organisations(session: Session, team: dict[str, str]) -> dict[str, Organisa
 
 
 def refresh_open_tasks(
-    session: Session, *, instance_id: int, team: dict[str, str], advance: engine.Advance
+    session: Session,
+    *,
+    instance_id: int,
+    model_id: int,
+    team: dict[str, str],
+    advance: engine.Advance,
 ) -> None:
     """Bring rows of tasks that stayed open up to date with their (new) element.
 
@@ -160,16 +200,24 @@ def refresh_open_tasks(
         )
     )
     organisations = _organisations(session, team)
+    changes = counts.Changes()
     for row in rows:
-        task = kept[row.spiff_task_id]
-        row.bpmn_id, row.name, row.documentation = task.bpmn_id, task.name, task.documentation
-        row.form, row.ui_form = task.form, task.ui_form
-        if task.lane != row.lane:
-            kind = kind_for_lane(task.lane)
-            organisation = organisations.get(kind.value) if kind else None
-            if organisation is None:
-                raise InvalidData(
-                    f"step '{task.name}' moves to lane '{task.lane}', which no organisation"
-                    " of the case team serves"
-                )
-            row.lane, row.organisation = task.lane, organisation
+        _count(changes, model_id, row.organisation_id, row.bpmn_id, row.name, row.due_at, -1)
+        _refresh(row, kept[row.spiff_task_id], organisations)
+        _count(changes, model_id, row.organisation_id, row.bpmn_id, row.name, row.due_at, +1)
+    counts.record(session, changes)
+
+
+def _refresh(row: Task, task: engine.OpenTask, organisations: dict[str, Organisation]) -> None:
+    row.bpmn_id, row.name, row.documentation = task.bpmn_id, task.name, task.documentation
+    row.form, row.ui_form = task.form, task.ui_form
+    if task.lane != row.lane:
+        kind = kind_for_lane(task.lane)
+        organisation = organisations.get(kind.value) if kind else None
+        if organisation is None:
+            raise InvalidData(
+                f"step '{task.name}' moves to lane '{task.lane}', which no organisation"
+                " of the case team serves"
+            )
+        row.lane, row.organisation = task.lane, organisation
+        row.organisation_id = organisation.id

@@ -60,7 +60,10 @@ def record(session: Session, changes: Changes) -> None:
     """Append the non-zero changes, in one statement."""
     rows = [{**key._asdict(), "open": n} for key, n in sorted(changes.items(), key=_order) if n]
     if rows:
-        session.execute(insert(table_of(TaskCount)), rows)
+        session.execute(_APPEND, rows)
+
+
+_APPEND = insert(table_of(TaskCount))
 
 
 def _order(item: tuple[CountKey, int]) -> tuple[int, int, str, str, date]:

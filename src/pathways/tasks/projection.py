@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from pathways import clock, engine
@@ -60,12 +61,29 @@ def project_tasks(
         _row(session, instance_id, task, organisations, advance, now, closed_days)
         for task in advance.opened
     ]
-    session.add_all(created)
+    _insert(session, created)
     for row in created:
-        serving = row.organisation.id if row.organisation else None  # not flushed yet
-        _count(changes, model_id, serving, row.bpmn_id, row.name, row.due_at, +1)
+        _count(changes, model_id, row.organisation_id, row.bpmn_id, row.name, row.due_at, +1)
     counts.record(session, changes)
     return created
+
+
+_COLUMNS = [c.key for c in table_of(Task).columns if c.key != "id"]
+_INSERT = insert(table_of(Task)).returning(table_of(Task).c.id, sort_by_parameter_order=True)
+
+
+def _insert(session: Session, created: list[Task]) -> None:
+    """One multi-row INSERT … RETURNING for the new rows, then the objects join the session
+    as loaded rows: no unit-of-work flush on the hot path."""
+    if not created:
+        return
+    ids = session.execute(
+        _INSERT, [{name: getattr(row, name) for name in _COLUMNS} for row in created]
+    ).scalars()
+    for row, task_id in zip(created, ids, strict=True):
+        row.id = task_id
+        make_transient_to_detached(row)
+        session.add(row)
 
 
 def _count(
@@ -97,24 +115,34 @@ def _close(
     values: dict[str, object] = {"state": state, "completed_at": now}
     if state == TaskState.COMPLETED:
         values["completed_by_id"] = completed_by_id
-    task_table = table_of(Task)
-    table = task_table.c
-    # A Core statement: the ORM's bulk update would re-evaluate its criteria against every
-    # object in the session, which costs more than the update itself.
+    # A Core statement built once: the ORM's bulk update would re-evaluate its criteria
+    # against every object in the session, which costs more than the update itself.
+    statement = _COMPLETE if state == TaskState.COMPLETED else _CANCEL
     closed = session.execute(
-        update(task_table)
-        .where(
-            table.instance_id == instance_id,
-            table.spiff_task_id.in_(spiff_ids),
-            table.state == TaskState.OPEN,
-        )
-        .values(values)
-        .returning(table.organisation_id, table.bpmn_id, table.name, table.due_at)
+        statement, {"instance": instance_id, "spiff_ids": list(spiff_ids), **values}
     ).all()
     model_id, changes = counted
     for row in closed:
         _count(changes, model_id, row.organisation_id, row.bpmn_id, row.name, row.due_at, -1)
     _sync_loaded(session, instance_id, spiff_ids, values)
+
+
+def _closing(*names: str) -> Any:
+    table = table_of(Task)
+    return (
+        update(table)
+        .where(
+            table.c.instance_id == bindparam("instance"),
+            table.c.spiff_task_id.in_(bindparam("spiff_ids", expanding=True)),
+            table.c.state == TaskState.OPEN,
+        )
+        .values({name: bindparam(name) for name in names})
+        .returning(table.c.organisation_id, table.c.bpmn_id, table.c.name, table.c.due_at)
+    )
+
+
+_COMPLETE = _closing("state", "completed_at", "completed_by_id")
+_CANCEL = _closing("state", "completed_at")
 
 
 def _sync_loaded(
@@ -160,8 +188,14 @@ def _row(
         name=task.name,
         documentation=task.documentation,
         lane=task.lane,
+        organisation_id=organisation.id,
         organisation=organisation,
         state=TaskState.OPEN,
+        assignee_id=None,
+        assignee=None,
+        completed_at=None,
+        completed_by_id=None,
+        completed_by=None,
         form=task.form,
         ui_form=task.ui_form,
         created_at=now,
@@ -169,9 +203,12 @@ def _row(
     )
 
 
+_TEAM = select(Organisation).where(Organisation.code.in_(bindparam("codes", expanding=True)))
+
+
 def _organisations(session: Session, team: dict[str, str]) -> dict[str, Organisation]:
     """The team's organisations by kind, in one query."""
-    found = session.scalars(select(Organisation).where(Organisation.code.in_(team.values())))
+    found = session.scalars(_TEAM, {"codes": list(team.values())})
     by_code = {o.code: o for o in found}
     return {kind: by_code[code] for kind, code in team.items() if code in by_code}
 

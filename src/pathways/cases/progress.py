@@ -33,19 +33,22 @@ def lock_instance(session: Session, instance_id: int) -> ProcessInstance:
 
 def lock_task(session: Session, task_id: int) -> tuple[ProcessInstance, Task]:
     """The task's case, locked, and the task as it stands after the lock; open or refused."""
-    row = session.execute(
-        select(ProcessInstance, Task)
-        .join(Task, Task.instance_id == ProcessInstance.id)
-        .where(Task.id == task_id)
-        .with_for_update(of=ProcessInstance)
-        .execution_options(populate_existing=True)
-    ).first()
+    row = session.execute(_LOCK_TASK, {"task_id": task_id}).first()
     if row is None:
         raise NotFound(f"no task {task_id}")
     instance, task = row
     if task.state != TaskState.OPEN:
         raise TaskNotReady(f"task {task_id} is {task.state}")
     return instance, task
+
+
+_LOCK_TASK = (
+    select(ProcessInstance, Task)
+    .join(Task, Task.instance_id == ProcessInstance.id)
+    .where(Task.id == bindparam("task_id"))
+    .with_for_update(of=ProcessInstance)
+    .execution_options(populate_existing=True)
+)
 
 
 def _locked(session: Session, condition: ColumnElement[bool]) -> ProcessInstance | None:

@@ -8,15 +8,18 @@ from datetime import timedelta
 from alembic import command
 from sqlalchemy import func, select
 
+from pathways.cases import migration
 from pathways.cases import service as cases
 from pathways.dashboards import service
 from pathways.dashboards.filters import DashboardFilter
 from pathways.db import migrate
 from pathways.deadlines.firing import fire_due
 from pathways.people.actors import Actor
+from pathways.processes import service as processes
 from pathways.tasks import counts
-from pathways.tasks.models import TaskCount
+from pathways.tasks.models import Task, TaskCount
 from tests.dashboards.test_figures import as_counter, counted_by_hand
+from tests.handoff_versions import HANDOFF
 
 ALL = DashboardFilter()
 
@@ -114,3 +117,33 @@ def test_the_migration_counts_the_tasks_already_open(db, settings, load):
     migrate.upgrade(db.url)
     with db.tx() as s:
         assert overview(s, settings) == before == counted_by_hand(s, settings)
+
+
+def test_cases_moved_to_a_version_that_renames_a_step_are_counted_under_its_new_name(
+    db, settings, load
+):
+    renamed = HANDOFF.replace(
+        'name="Guidance and advice"', 'name="Guidance and advice, renewed"'
+    ).encode()
+    with db.tx() as s:
+        processes.deploy(s, data=renamed, actor=Actor.operator(), settings=settings)
+        waiting = list(
+            s.scalars(
+                select(Task.instance_id).where(Task.bpmn_id == "guidance", Task.state == "open")
+            )
+        )
+    assert waiting
+    with db.tx() as s:
+        migration.migrate(
+            s,
+            key="handoff",
+            number=1,
+            to=2,
+            instance_ids=waiting,
+            actor=Actor.operator(),
+            settings=settings,
+        )
+    with db.tx() as s:
+        figures = overview(s, settings)
+        assert figures == counted_by_hand(s, settings)
+    assert any(key[3] == "Guidance and advice, renewed" for key in figures)

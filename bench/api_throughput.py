@@ -6,7 +6,7 @@ token, prints tasks/s, p50 and p95 latency, and the ratio to the raw SpiffWorkfl
 cycle of `bench/engine_overhead.py` measured in the same run.
 Goal: at least 0.35 of raw on SQLite with 4 clients, p95 under 50 ms.
 
-Usage: python bench/api_throughput.py [--tasks N]
+Usage: python bench/api_throughput.py [--tasks N] [--json]
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import httpx
 from sqlalchemy import select
 
 from engine_overhead import DATA, FORMS, MODEL, fresh_postgres, raw_rate
+from figures import add_json_flag, emit, name
 from pathways import demo
 from pathways.cases import service as cases
 from pathways.db import migrate
@@ -156,6 +157,7 @@ def percentile(values: list[float], share: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tasks", type=int, default=400, help="completions per concurrency level")
+    add_json_flag(parser)
     args = parser.parse_args()
 
     raw = statistics.median(raw_rate(400) for _ in range(3))
@@ -172,9 +174,19 @@ def main() -> None:
 
     print(f"raw SpiffWorkflow cycle: {raw:.0f} tasks/s ({1000 / raw:.2f} ms/task)")
     print(f"{'database':11} {'clients':>7} {'tasks/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'ratio':>6}")
-    for name, clients, rate, latencies in rows:
+    figures = {"raw_tasks_per_s": raw}
+    for database, clients, rate, latencies in rows:
         p50, p95 = percentile(latencies, 0.5), percentile(latencies, 0.95)
-        print(f"{name:11} {clients:7} {rate:8.0f} {p50:7.1f} {p95:7.1f} {rate / raw:6.2f}")
+        print(f"{database:11} {clients:7} {rate:8.0f} {p50:7.1f} {p95:7.1f} {rate / raw:6.2f}")
+        prefix = name(database, "http", clients, "clients")
+        figures |= {
+            f"{prefix}_tasks_per_s": rate,
+            f"{prefix}_p50_ms": p50,
+            f"{prefix}_p95_ms": p95,
+            f"{prefix}_ratio": rate / raw,
+        }
+    if args.json:
+        emit(figures)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@
    completions/s, p95 per kind, each replica's resident memory (goal < 300 MB), and the
    ratio of completions/s to the raw SpiffWorkflow cycle measured in this run.
 
-Usage: python bench/load.py [--sizes N …] [--seconds S] [--clients C] [--skip-mixed]
+Usage: python bench/load.py [--sizes N …] [--seconds S] [--clients C] [--skip-mixed] [--json]
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ from tests.conftest import TESTS  # noqa: E402
 from tests.faults.conftest import settings_for  # noqa: E402
 
 from engine_overhead import fresh_postgres, raw_rate  # noqa: E402
+from figures import add_json_flag, emit, name  # noqa: E402
 from pathways import clock  # noqa: E402
 from pathways.cases import service as cases  # noqa: E402
 from pathways.db import migrate  # noqa: E402
@@ -278,6 +279,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--skip-mixed", action="store_true")
     parser.add_argument("--rounds", type=int, default=ROUNDS, help="runs of each query")
+    add_json_flag(parser)
     args = parser.parse_args()
     pg_url = os.environ.get("PATHWAYS_TEST_DATABASE_URL")
 
@@ -307,6 +309,28 @@ def main() -> None:
              "done/raw", "errors"),
             mixed,
         )  # fmt: skip
+    if args.json:
+        emit(_figures(raw, rows, mixed))
+
+
+def _figures(raw: float, rows: list[Row], mixed: list[Row]) -> dict[str, float]:
+    figures = {"raw_tasks_per_s": raw}
+    for database, cases_count, label, p50, p95, p99 in rows:
+        prefix = name(database, cases_count.replace(",", ""), label)
+        figures |= {f"{prefix}_p50_ms": float(p50), f"{prefix}_p95_ms": float(p95)}
+        figures[f"{prefix}_p99_ms"] = float(p99)
+    for replicas, requests, done, inbox, complete, memory, ratio, errors in mixed:
+        prefix = name("mixed", replicas, "replicas")
+        figures |= {
+            f"{prefix}_requests_per_s": float(requests),
+            f"{prefix}_completions_per_s": float(done),
+            f"{prefix}_inbox_p95_ms": float(inbox),
+            f"{prefix}_complete_p95_ms": float(complete),
+            f"{prefix}_rss_max_mib": max(float(m) for m in memory.split(" / ")),
+            f"{prefix}_ratio": float(ratio),
+            f"{prefix}_errors": float(errors),
+        }
+    return figures
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ Goals: at least 500 timers/s with 2 pollers; p99 under 1 s at 1,000 timers a min
 
 THE DATABASE IS EMPTIED (every Pathways table truncated) before each scenario.
 
-Usage: python bench/timer_lag.py [--url URL] [--timers 10000] [--scale 1.0]
+Usage: python bench/timer_lag.py [--url URL] [--timers 10000] [--scale 1.0] [--json]
        (URL defaults to PATHWAYS_BENCH_DATABASE_URL, then PATHWAYS_TEST_DATABASE_URL)
 """
 
@@ -30,6 +30,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, func, select, text
 
+from figures import add_json_flag, emit, name
 from pathways.db import migrate
 from pathways.db.models import Base
 from pathways.db.session import make_engine
@@ -81,7 +82,9 @@ def waiting(engine: Engine) -> int:
         ).scalar_one()
 
 
-def run(url: str, *, timers: int, window: float, pollers: int, already_due: bool) -> str:
+def run(
+    url: str, *, timers: int, window: float, pollers: int, already_due: bool
+) -> tuple[str, dict[str, float]]:
     engine = make_engine(url)
     empty(engine)
     settings = Settings(database_url=url, forms_dir=ROOT / "tests" / "forms")
@@ -112,11 +115,20 @@ def run(url: str, *, timers: int, window: float, pollers: int, already_due: bool
     span = (fired_at[-1] - fired_at[0]).total_seconds() if len(fired_at) > 1 else 0.0
     rate = len(rows) / span if span else float("nan")
     p = statistics.quantiles(late, n=100) if len(late) > 1 else [late[0]] * 99
+    per_timer_ms = cpu / len(rows) * 1000 if rows else float("nan")
+    figures = {
+        "timers_per_s": rate,
+        "fired": float(len(rows)),
+        "lateness_p50_s": p[49],
+        "lateness_p99_s": p[98],
+        "lateness_max_s": late[-1],
+        "poller_cpu_ms_per_timer": per_timer_ms,
+    }
     return (
         f"{len(rows):>6}/{timers:<6} fired  {rate:5.0f}/s  lateness p50 {p[49]:7.3f} s"
-        f"  p99 {p[98]:7.3f} s  max {late[-1]:7.3f} s  poller CPU {cpu / len(rows) * 1000:.1f} ms"
+        f"  p99 {p[98]:7.3f} s  max {late[-1]:7.3f} s  poller CPU {per_timer_ms:.1f} ms"
         "/timer (start-up included)"
-    )
+    ), figures
 
 
 def _children_cpu() -> float:
@@ -134,6 +146,7 @@ def main() -> None:
     )
     parser.add_argument("--timers", type=int, default=10_000)
     parser.add_argument("--scale", type=float, default=1.0, help="shrink every scenario")
+    add_json_flag(parser)
     args = parser.parse_args()
     if not args.url or not args.url.startswith("postgresql"):
         parser.error("a PostgreSQL URL is needed (--url or PATHWAYS_BENCH_DATABASE_URL)")
@@ -148,10 +161,17 @@ def main() -> None:
         (f"minute  {n} in {window:.0f} s, 2 pollers", n, window, 2, False),
         (f"steady  {steady} in {window:.0f} s, 1 poller ", steady, window, 1, False),
     ]
+    figures: dict[str, float] = {}
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs", flush=True)
     for label, timers, span, pollers, already_due in scenarios:
-        result = run(args.url, timers=timers, window=span, pollers=pollers, already_due=already_due)
+        result, found = run(
+            args.url, timers=timers, window=span, pollers=pollers, already_due=already_due
+        )
         print(f"{label}: {result}", flush=True)
+        scenario = name(label.split()[0], pollers, "pollers" if pollers > 1 else "poller")
+        figures |= {f"{scenario}_{key}": value for key, value in found.items()}
+    if args.json:
+        emit(figures)
 
 
 if __name__ == "__main__":

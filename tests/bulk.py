@@ -16,6 +16,8 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Table, insert, select
 
 from pathways.db.models import Base
+from pathways.db.session import transaction
+from pathways.tasks import counts
 
 _BATCH = 2000
 _TABLES = ("client", "process_instance", "task", "timer")
@@ -76,6 +78,8 @@ def clone(
         picked = [shapes[n % len(shapes)] for n in numbers]
         with engine.begin() as connection:
             made += _write(connection, picked, shifts, [f"{prefix}-{n}" for n in numbers])
+    with transaction(engine) as session:  # the copies' open tasks, counted as the projection would
+        counts.rebuild(session)
     return made
 
 

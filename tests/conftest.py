@@ -23,6 +23,16 @@ from pathways.settings import SandboxSettings, Settings
 TESTS = Path(__file__).parent
 ROOT = TESTS.parent
 PG_URL = os.environ.get("PATHWAYS_TEST_DATABASE_URL")
+# Tests that wait for other processes wait at most their budget times this factor (set it
+# above 1 on a slow or shared machine). A wait ends as soon as its condition holds, so a
+# generous budget costs nothing where the machine is fast; no test asserts a rate.
+TIME_SCALE = float(os.environ.get("PATHWAYS_TEST_TIME_SCALE", "1"))
+
+
+def budget(base: float, *, items: int = 0, per_item: float = 0.0) -> float:
+    """Seconds to wait for work of `items` pieces: a base plus a share per piece, scaled."""
+    return (base + items * per_item) * TIME_SCALE
+
 
 BACKENDS = [
     pytest.param("sqlite", id="sqlite"),

@@ -20,7 +20,7 @@ from pathways.db.session import make_engine
 from pathways.deadlines.models import Timer, TimerState
 from pathways.settings import Settings
 from pathways.tasks.models import Task
-from tests.conftest import PG_URL, TESTS, Database
+from tests.conftest import PG_URL, TESTS, Database, budget
 from tests.conftest import _truncate as truncate
 from tests.deadlines import timer_cases
 
@@ -30,7 +30,7 @@ pytestmark = [
 ]
 
 BIN = Path(sys.executable).parent / "pathways"
-WAIT_LIMIT = 90  # seconds any one test waits for its pollers
+WAIT_LIMIT = budget(90)  # seconds any one test waits for its pollers
 
 
 @pytest.fixture

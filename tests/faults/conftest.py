@@ -98,13 +98,22 @@ def _start(db: Database, settings: Settings, count: int, prefix: str) -> list[in
     return [first, *bulk.clone(db.engine, templates=[first], count=count - 1, prefix=prefix)]
 
 
-def wait_until(condition: Callable[[], bool], *, within: float, pause: float = 0.2) -> bool:
+def wait_until(
+    condition: Callable[[], bool],
+    *,
+    within: float,
+    pause: float = 0.2,
+    seen: Callable[[], object] = lambda: "(nothing recorded)",
+) -> bool:
+    """True once `condition` holds; after `within` seconds, fail with what `seen` says."""
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
         if condition():
             return True
         time.sleep(pause)
-    return condition()
+    if condition():
+        return True
+    raise AssertionError(f"not so within {within:.0f} s; seen: {seen()}")
 
 
 def fired_once(db: Database, case_ids: list[int]) -> bool:

@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass, field
 
 import httpx
+from tests.conftest import budget
 from tests.faults.conftest import FORM_DATA
 
 
@@ -16,7 +17,7 @@ from tests.faults.conftest import FORM_DATA
 class Load:
     token: str
     urls: list[str]
-    within: float = 60.0
+    within: float = field(default_factory=lambda: budget(60.0))
     answers: dict[int, int] = field(default_factory=dict)  # task → final status
     failures: list[str] = field(default_factory=list)  # what went wrong on the way
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -32,6 +33,10 @@ class Load:
     def done(self) -> int:
         with self.lock:
             return len(self.answers)
+
+    def seen(self) -> str:
+        with self.lock:
+            return f"{len(self.answers)} answered, failures {sorted(set(self.failures))}"
 
     def _complete(self, share: list[int]) -> None:
         deadline = time.monotonic() + self.within

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
+from tests.conftest import budget
 from tests.faults import private_postgres
 from tests.faults.conftest import (
     POSTGRES,
@@ -16,6 +17,7 @@ from tests.faults.conftest import (
     fired_once,
     fresh_database,
     seed,
+    timers_fired,
     wait_until,
 )
 from tests.faults.load import Load
@@ -46,12 +48,17 @@ def test_a_database_restart_under_load_loses_nothing_and_doubles_nothing(cluster
         replicas = [cluster.replica("replica-1"), cluster.replica("replica-2")]
         if with_worker:
             cluster.worker()
-        load = Load(seeded.token, [r.url for r in replicas])
+        load = Load(seeded.token, [r.url for r in replicas], budget(60, items=CASES, per_item=0.5))
         driving = threading.Thread(target=load.complete_all, args=(seeded.tasks,))
         driving.start()
-        assert wait_until(lambda: load.done() >= CASES // 4, within=30)
+        assert wait_until(
+            lambda: load.done() >= CASES // 4,
+            within=budget(30, items=CASES // 4, per_item=0.5),
+            seen=load.seen,
+        )
         server.restart()
-        driving.join(timeout=90)
+        driving.join(timeout=load.within + 30)
+        assert not driving.is_alive(), load.seen()
         # While the server was down the replicas said so (503) instead of failing (500).
         assert "500" not in load.failures
 
@@ -71,4 +78,8 @@ def test_a_database_restart_under_load_loses_nothing_and_doubles_nothing(cluster
             )
         assert interviews == CASES and still_open == 0
         if with_worker:
-            assert wait_until(lambda: fired_once(db, seeded.timed), within=60)
+            assert wait_until(
+                lambda: fired_once(db, seeded.timed),
+                within=budget(30, items=TIMED, per_item=0.5),
+                seen=lambda: f"{timers_fired(db)} timers fired",
+            )

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, insert, select
 from sqlalchemy.orm import Session
 
 from pathways import clock
 from pathways.audit.models import AuditEvent
 from pathways.cases.models import Client, ProcessInstance
+from pathways.db.base import table_of
 from pathways.people import permissions
 from pathways.people.actors import Actor
 
@@ -25,17 +26,23 @@ def record(
     instance_id: int | None = None,
     task_id: int | None = None,
     details: dict[str, Any] | None = None,
-) -> AuditEvent:
-    event = AuditEvent(
-        at=clock.now(),
-        actor=actor,
-        action=action,
-        instance_id=instance_id,
-        task_id=task_id,
-        details=details or {},
+) -> None:
+    """Append one event, at once, with a Core statement (the log is only ever appended to,
+    so the unit of work has nothing to track)."""
+    session.execute(
+        _APPEND,
+        {
+            "at": clock.now(),
+            "actor": actor,
+            "action": action,
+            "instance_id": instance_id,
+            "task_id": task_id,
+            "details": details or {},
+        },
     )
-    session.add(event)
-    return event
+
+
+_APPEND = insert(table_of(AuditEvent))
 
 
 @dataclass(frozen=True)

@@ -105,7 +105,13 @@ def migrate(
             raise NotMigratable(f"case {instance_id} cannot move: {error.message}") from None
         instance.version = target
         apply_advance(session, instance, advance)
-        refresh_open_tasks(session, instance_id=instance.id, team=instance.team, advance=advance)
+        refresh_open_tasks(
+            session,
+            instance_id=instance.id,
+            model_id=instance.version.model_id,
+            team=instance.team,
+            advance=advance,
+        )
         audit.record(
             session,
             actor=actor.login,

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, select
+from typing import Any
+
+from sqlalchemy import ColumnElement, bindparam, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from pathways import clock, engine
 from pathways.cases.models import InstanceState, ProcessInstance
+from pathways.db.base import table_of
 from pathways.deadlines.service import project_timers
 from pathways.errors import Conflict, NotFound, TaskNotReady
 from pathways.settings import Settings
@@ -33,13 +37,7 @@ def lock_task(session: Session, task_id: int) -> tuple[ProcessInstance, Task]:
     Whatever its state: the caller checks permission first and `require_open` after, so
     nobody learns the state of a task they may not touch.
     """
-    row = session.execute(
-        select(ProcessInstance, Task)
-        .join(Task, Task.instance_id == ProcessInstance.id)
-        .where(Task.id == task_id)
-        .with_for_update(of=ProcessInstance)
-        .execution_options(populate_existing=True)
-    ).first()
+    row = session.execute(_LOCK_TASK, {"task_id": task_id}).first()
     if row is None:
         raise NotFound(f"no task {task_id}")
     instance, task = row
@@ -49,6 +47,15 @@ def lock_task(session: Session, task_id: int) -> tuple[ProcessInstance, Task]:
 def require_open(task: Task) -> None:
     if task.state != TaskState.OPEN:
         raise TaskNotReady(f"task {task.id} is {task.state}")
+
+
+_LOCK_TASK = (
+    select(ProcessInstance, Task)
+    .join(Task, Task.instance_id == ProcessInstance.id)
+    .where(Task.id == bindparam("task_id"))
+    .with_for_update(of=ProcessInstance)
+    .execution_options(populate_existing=True)
+)
 
 
 def _locked(session: Session, condition: ColumnElement[bool]) -> ProcessInstance | None:
@@ -78,22 +85,57 @@ def apply_advance(
 
     With `settings`, working-day deadlines skip the days closed for everyone.
     """
-    instance.workflow_state = advance.state
-    instance.serializer_version = advance.serializer_version
-    if advance.finished:
-        instance.state, instance.ended_at = final_state, clock.now()
-    try:
-        session.flush()  # the revision check: a lost race fails here, before anything else
-    except StaleDataError:
-        raise Conflict(f"case {instance.id} was changed by someone else; try again") from None
+    _write_state(session, instance, advance, final_state)
     opened = project_tasks(
         session,
         instance_id=instance.id,
+        model_id=instance.version.model_id,
         team=instance.team,
         advance=advance,
         completed_by=completed_by,
         closed_days=settings.deadlines.closed_days if settings else (),
     )
     project_timers(session, instance_id=instance.id, advance=advance)
-    session.flush()
     return opened
+
+
+def _state_update(*names: str) -> Any:
+    table = table_of(ProcessInstance)
+    return (
+        update(table)
+        .where(table.c.id == bindparam("key"), table.c.revision == bindparam("seen"))
+        .values({name: bindparam(name) for name in names})
+    )
+
+
+_WRITE_STATE = _state_update("workflow_state", "serializer_version", "revision")
+_WRITE_FINISHED = _state_update(
+    "workflow_state", "serializer_version", "revision", "state", "ended_at"
+)
+
+
+def _write_state(
+    session: Session, instance: ProcessInstance, advance: engine.Advance, final: InstanceState
+) -> None:
+    """One UPDATE by key that also checks and bumps `revision`: a writer that lost a race
+    fails here, before anything else is written. The loaded row takes the new values as
+    its committed state, so the unit of work has nothing left to write."""
+    values: dict[str, object] = {
+        "workflow_state": advance.state,
+        "serializer_version": advance.serializer_version,
+    }
+    if advance.finished:
+        values |= {"state": final, "ended_at": clock.now()}
+    elif instance.workflow_state is advance.state:
+        return  # a case just started: its row was written with this state
+    try:
+        session.flush()  # changes of the caller's (a migration's new version), checked
+    except StaleDataError:
+        raise Conflict(f"case {instance.id} was changed by someone else; try again") from None
+    values["revision"] = instance.revision + 1
+    statement = _WRITE_FINISHED if advance.finished else _WRITE_STATE
+    written = session.execute(statement, {"key": instance.id, "seen": instance.revision, **values})
+    if written.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict(f"case {instance.id} was changed by someone else; try again")
+    for name, value in values.items():
+        set_committed_value(instance, name, value)

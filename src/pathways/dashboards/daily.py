@@ -3,10 +3,12 @@
 Every morning (`PATHWAYS_DASHBOARDS__MORNING_AT`, Helsinki time): today's snapshot of
 the figures (for the trends), each organisation's digest to its managers, the mail
 queue, and the stored answers of idempotent requests older than a week. Every minute:
-the mail queue (assignment notices). Both are safe to run on every replica: a day's
-snapshot is replaced, a day's digest goes out once per organisation. A process that
-starts after the morning hour and finds no snapshot for today runs the morning job at
-once, so a restart never skips a day.
+the mail queue (assignment notices), and the kept task counts folded into one row per
+key (`tasks/counts.py`; the changes of a minute are few rows). All are safe to run on
+every replica: a day's snapshot is replaced, a day's digest goes out once per
+organisation, folding keeps every sum. A process that starts after the morning hour
+and finds no snapshot for today runs the morning job at once, so a restart never skips
+a day.
 """
 
 from __future__ import annotations
@@ -27,9 +29,11 @@ from pathways.db.session import transaction
 from pathways.idempotency import service as idempotency
 from pathways.notifications import delivery, digest
 from pathways.settings import Settings
+from pathways.tasks import counts
 
 log = logging.getLogger("pathways.daily")
 MAIL_ROUND_SECONDS = 60
+FOLD_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,7 @@ class DailyJobs:
         )
         scheduler.add_job(self._morning, "cron", hour=at.hour, minute=at.minute, id="morning")
         scheduler.add_job(self._mail, "interval", seconds=MAIL_ROUND_SECONDS, id="mail")
+        scheduler.add_job(self._fold, "interval", seconds=FOLD_SECONDS, id="fold-counts")
         now = clock.local(clock.machine_now())
         if now.time() >= at and not _has_snapshot(self.engine, now.date()):
             scheduler.add_job(self._morning, id="catch-up", next_run_time=clock.machine_now())
@@ -113,3 +118,10 @@ class DailyJobs:
             delivery.deliver(self.engine, self.settings.smtp)
         except Exception:  # the queue keeps the mail; the next round tries again
             log.exception("the mail round failed")
+
+    def _fold(self) -> None:
+        try:
+            with transaction(self.engine) as session:
+                counts.compact(session)
+        except Exception:  # the rows stay as they were, exact; the next round folds them
+            log.exception("folding the task counts failed")

@@ -45,5 +45,17 @@ Index(
     postgresql_where=_OPEN,
     sqlite_where=_OPEN,
 )  # covers the overview: an index-only scan merge-joined with the case index below
-Index("ix_task_open_due", Task.due_at, Task.id, postgresql_where=_OPEN, sqlite_where=_OPEN)
+# Also covers the overview's count of the (at most two) days that "now" and the end of
+# the at-risk window cut in two: an index-only scan, however large the task table.
+Index(
+    "ix_task_open_due",
+    Task.due_at,
+    Task.id,
+    Task.organisation_id,
+    Task.instance_id,
+    Task.bpmn_id,
+    Task.name,
+    postgresql_where=_OPEN,
+    sqlite_where=_OPEN,
+)
 Index("ix_process_instance_version", ProcessInstance.id, ProcessInstance.version_id)

@@ -6,17 +6,25 @@ Step durations live in `durations.py`, daily snapshots in `snapshots.py`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Select, and_, case, func, literal, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from pathways import clock
 from pathways.audit import service as audit
 from pathways.calendar import finnish_calendar
 from pathways.cases.models import Client, ProcessInstance
-from pathways.dashboards.filters import IS_OPEN, DashboardFilter, conditions
+from pathways.dashboards.filters import (
+    IS_OPEN,
+    DashboardFilter,
+    conditions,
+    model_id,
+    organisation_in_view,
+)
 from pathways.dashboards.sql import percentiles, seconds_between
 from pathways.db.base import UTCDateTime
 from pathways.errors import NotFound
@@ -25,7 +33,8 @@ from pathways.people.actors import Actor
 from pathways.people.models import Organisation, User
 from pathways.processes.models import ProcessModel, ProcessVersion
 from pathways.settings import Settings
-from pathways.tasks.models import Task
+from pathways.tasks import counts
+from pathways.tasks.models import Task, TaskCount
 
 
 @dataclass(frozen=True)
@@ -93,7 +102,19 @@ def open_counts(
 def overview(
     session: Session, *, actor: Actor, filters: DashboardFilter, settings: Settings
 ) -> list[StepCount]:
-    """Open, at-risk and overdue counts by organisation, pathway and step."""
+    """Open, at-risk and overdue counts by organisation, pathway and step.
+
+    From the kept counts (`tasks/counts.py`) unless the filter names an assignee or due
+    dates, which those counts do not know; then by counting the open task rows.
+    """
+    if filters.assignee is None and filters.due_after is None and filters.due_before is None:
+        return _overview_kept(session, actor=actor, filters=filters, settings=settings)
+    return _overview_counted(session, actor=actor, filters=filters, settings=settings)
+
+
+def _overview_counted(
+    session: Session, *, actor: Actor, filters: DashboardFilter, settings: Settings
+) -> list[StepCount]:
     where = conditions(session, actor=actor, where=filters)
     grouped = open_counts(clock.now(), settings.deadlines.at_risk_window).where(*where).subquery()
     rows = session.execute(
@@ -112,6 +133,101 @@ def overview(
         .order_by(Organisation.code, ProcessModel.key, grouped.c.step, grouped.c.step_name)
     )
     return [StepCount(*row) for row in rows]
+
+
+_Figures = dict[tuple[int, int, str, str], list[int]]
+
+
+def _overview_kept(
+    session: Session, *, actor: Actor, filters: DashboardFilter, settings: Settings
+) -> list[StepCount]:
+    """Whole due days from the kept counts; the (at most two) days that `now` and the end
+    of the at-risk window cut in two, from the task rows of those days."""
+    now = clock.now()
+    soon = now + settings.deadlines.at_risk_window
+    today, last = counts.due_day(now), counts.due_day(soon)
+    assert today is not None and last is not None  # noqa: S101 (both are set moments)
+    figures: _Figures = {}
+    kept = TaskCount
+    narrowed = _kept_conditions(session, actor=actor, filters=filters)
+    whole_days = select(
+        kept.organisation_id,
+        kept.model_id,
+        kept.step,
+        kept.step_name,
+        func.sum(kept.open),
+        func.sum(case((and_(kept.due_on > today, kept.due_on < last), kept.open), else_=0)),
+        func.sum(case((kept.due_on < today, kept.open), else_=0)),
+    ).where(or_(kept.due_on.is_(None), kept.due_on.not_in({today, last})), *narrowed)
+    _add(figures, session.execute(whole_days.group_by(*_KEPT_KEY)))
+    day_starts = sorted({_midnight(today), _midnight(last)})
+    cut_days = or_(
+        *[
+            and_(Task.due_at >= start, Task.due_at < start + timedelta(days=1))
+            for start in day_starts
+        ]
+    )
+    where = conditions(session, actor=actor, where=filters)
+    live = open_counts(now, settings.deadlines.at_risk_window).where(cut_days, *where)
+    _add(figures, session.execute(live))
+    return _named(session, figures)
+
+
+_KEPT_KEY = (TaskCount.organisation_id, TaskCount.model_id, TaskCount.step, TaskCount.step_name)
+
+
+def _kept_conditions(
+    session: Session, *, actor: Actor, filters: DashboardFilter
+) -> list[ColumnElement[bool]]:
+    found: list[ColumnElement[bool]] = []
+    organisation_id = organisation_in_view(session, actor=actor, where=filters)
+    if organisation_id is not None:
+        found.append(TaskCount.organisation_id == organisation_id)
+    if filters.model is not None:
+        found.append(TaskCount.model_id == model_id(session, filters.model))
+    if filters.step is not None:
+        found.append(TaskCount.step == filters.step)
+    return found
+
+
+def _midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def _add(figures: _Figures, rows: Iterable[Any]) -> None:
+    for organisation_id, model, step, step_name, open_, at_risk, overdue in rows:
+        if organisation_id is None:
+            continue  # the inner join of the counted overview drops these too
+        total = figures.setdefault((organisation_id, model, step, step_name), [0, 0, 0])
+        total[0] += int(open_)
+        total[1] += int(at_risk)
+        total[2] += int(overdue)
+
+
+def _named(session: Session, figures: _Figures) -> list[StepCount]:
+    shown = {key: n for key, n in figures.items() if n[0] > 0}
+    organisations = {
+        o.id: o
+        for o in session.execute(
+            select(Organisation.id, Organisation.code, Organisation.name).where(
+                Organisation.id.in_({k[0] for k in shown})
+            )
+        )
+    }
+    models: dict[int, str] = {
+        row.id: row.key
+        for row in session.execute(
+            select(ProcessModel.id, ProcessModel.key).where(
+                ProcessModel.id.in_({k[1] for k in shown})
+            )
+        )
+    }
+    found = [
+        StepCount(organisations[o].code, organisations[o].name, models[m], step, name, *numbers)
+        for (o, m, step, name), numbers in shown.items()
+        if o in organisations and m in models
+    ]
+    return sorted(found, key=lambda c: (c.organisation, c.model, c.step, c.step_name))
 
 
 def overdue_tasks(

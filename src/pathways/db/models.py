@@ -19,7 +19,7 @@ from pathways.people.models import (
 )
 from pathways.processes.models import ProcessModel, ProcessVersion
 from pathways.record.models import Consent, RecordCorrection, RecordEntry
-from pathways.tasks.models import Task, TaskDraft
+from pathways.tasks.models import Task, TaskCount, TaskDraft
 
 __all__ = [
     "ApiToken",
@@ -45,6 +45,7 @@ __all__ = [
     "RecordCorrection",
     "RecordEntry",
     "Task",
+    "TaskCount",
     "TaskDraft",
     "Timer",
     "User",

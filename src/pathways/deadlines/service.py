@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, literal, select, update
+from sqlalchemy import ColumnElement, Float, bindparam, insert, literal, select, update
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -24,26 +24,39 @@ def project_timers(session: Session, *, instance_id: int, advance: engine.Advanc
     _mark_fired(session, instance_id, advance.fired_timers, now)
     _finish(session, instance_id, advance.stopped_timers, state=TimerState.CANCELLED)
     started = {timer.spiff_id for timer in advance.started_timers}
-    for timer in advance.timers:
-        if timer.kind == "cycle" and timer.spiff_id not in started:
-            session.execute(
-                update(Timer)
-                .where(Timer.instance_id == instance_id, Timer.spiff_task_id == timer.spiff_id)
-                .values(due_at=timer.due_at)
+    timers = table_of(Timer)
+    moved = [
+        {"key": timer.spiff_id, "due": timer.due_at}
+        for timer in advance.timers
+        if timer.kind == "cycle" and timer.spiff_id not in started
+    ]
+    if moved:  # cycles moved on: one UPDATE by key, executed for many
+        session.execute(
+            update(timers)
+            .where(
+                timers.c.instance_id == instance_id,
+                timers.c.spiff_task_id == bindparam("key"),
             )
-    session.add_all(
-        Timer(
-            instance_id=instance_id,
-            spiff_task_id=timer.spiff_id,
-            bpmn_id=timer.bpmn_id,
-            attached_to=timer.attached_to,
-            kind=timer.kind,
-            due_at=timer.due_at,
-            state=TimerState.WAITING,
-            attempts=0,
+            .values(due_at=bindparam("due")),
+            moved,
         )
-        for timer in advance.started_timers
-    )
+    if advance.started_timers:  # one multi-row INSERT; nothing for the unit of work
+        session.execute(
+            insert(timers),
+            [
+                {
+                    "instance_id": instance_id,
+                    "spiff_task_id": timer.spiff_id,
+                    "bpmn_id": timer.bpmn_id,
+                    "attached_to": timer.attached_to,
+                    "kind": timer.kind,
+                    "due_at": timer.due_at,
+                    "state": TimerState.WAITING,
+                    "attempts": 0,
+                }
+                for timer in advance.started_timers
+            ],
+        )
 
 
 def _mark_fired(
@@ -53,19 +66,19 @@ def _mark_fired(
     if not spiff_ids:
         return
     moment = literal(now, UTCDateTime())
+    timers = table_of(Timer).c
     session.execute(
-        update(Timer)
+        update(table_of(Timer))
         .where(
-            Timer.instance_id == instance_id,
-            Timer.spiff_task_id.in_(spiff_ids),
-            Timer.state == TimerState.WAITING,
+            timers.instance_id == instance_id,
+            timers.spiff_task_id.in_(spiff_ids),
+            timers.state == TimerState.WAITING,
         )
         .values(
             state=TimerState.FIRED,
             fired_at=now,
-            lateness_seconds=_SecondsBetween(Timer.due_at, moment),
+            lateness_seconds=_SecondsBetween(timers.due_at, moment),
         )
-        .execution_options(synchronize_session=False)
     )
 
 
@@ -96,16 +109,17 @@ def _finish(
     session: Session, instance_id: int, spiff_ids: Collection[str], **values: object
 ) -> None:
     if spiff_ids:
-        timers = table_of(Timer)
         session.execute(
-            update(timers)
-            .where(
-                timers.c.instance_id == instance_id,
-                timers.c.spiff_task_id.in_(spiff_ids),
-                timers.c.state == TimerState.WAITING,
-            )
-            .values(values)
+            _FINISH.values(values), {"instance": instance_id, "spiff_ids": list(spiff_ids)}
         )
+
+
+_TIMERS = table_of(Timer)
+_FINISH = update(_TIMERS).where(
+    _TIMERS.c.instance_id == bindparam("instance"),
+    _TIMERS.c.spiff_task_id.in_(bindparam("spiff_ids", expanding=True)),
+    _TIMERS.c.state == TimerState.WAITING,
+)
 
 
 def due_at(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from pathways import clock, engine
@@ -43,5 +43,7 @@ def find(session: Session, *, task_id: int, actor: Actor) -> TaskDraft | None:
 
 def discard_all(session: Session, *, task_id: int) -> None:
     """A completed task needs no drafts, whoever saved them."""
-    drafts = table_of(TaskDraft)
-    session.execute(delete(drafts).where(drafts.c.task_id == task_id))
+    session.execute(_DISCARD, {"task_id": task_id})
+
+
+_DISCARD = delete(table_of(TaskDraft)).where(table_of(TaskDraft).c.task_id == bindparam("task_id"))

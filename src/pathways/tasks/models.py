@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pathways.db.base import Base, JSONValue, UTCDateTime
@@ -62,3 +62,25 @@ class TaskDraft(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
     data: Mapped[dict[str, Any]] = mapped_column(JSONValue)
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class TaskCount(Base):
+    """Open tasks counted by organisation, pathway, step and due day, for the dashboards.
+
+    Rows are signed changes (+n as tasks open, -n as they close) written in the same
+    transaction as the task rows (`tasks/counts.py`), folded now and then into one row
+    per key; a key's open tasks are the sum of its rows. `due_on` is the UTC date of the
+    tasks' due time, None for tasks without one. No foreign keys: a count is not a
+    reference, and writing one must not lock the organisation or the model.
+    """
+
+    __tablename__ = "task_count"
+    __table_args__ = (Index("ix_task_count_key", "organisation_id", "model_id", "step"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(Integer)
+    model_id: Mapped[int] = mapped_column(Integer)
+    step: Mapped[str] = mapped_column(String(255))
+    step_name: Mapped[str] = mapped_column(String(255))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    open: Mapped[int] = mapped_column(Integer)

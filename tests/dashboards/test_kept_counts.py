@@ -1,0 +1,149 @@
+"""The kept counts the overview reads stay exact through every change and every hour."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+
+from alembic import command
+from sqlalchemy import func, select
+
+from pathways.cases import migration
+from pathways.cases import service as cases
+from pathways.dashboards import service
+from pathways.dashboards.filters import DashboardFilter
+from pathways.db import migrate
+from pathways.deadlines.firing import fire_due
+from pathways.people.actors import Actor
+from pathways.processes import service as processes
+from pathways.tasks import counts
+from pathways.tasks.models import Task, TaskCount
+from tests.dashboards.test_figures import as_counter, counted_by_hand
+from tests.handoff_versions import HANDOFF
+
+ALL = DashboardFilter()
+
+
+def overview(s, settings, filters=ALL):
+    return as_counter(
+        service.overview(s, actor=Actor.operator(), filters=filters, settings=settings)
+    )
+
+
+def kept_rows(s):
+    return Counter(
+        {
+            (r.organisation_id, r.model_id, r.step, r.step_name, r.due_on): r.n
+            for r in s.execute(
+                select(
+                    TaskCount.organisation_id,
+                    TaskCount.model_id,
+                    TaskCount.step,
+                    TaskCount.step_name,
+                    TaskCount.due_on,
+                    func.sum(TaskCount.open).label("n"),
+                ).group_by(
+                    TaskCount.organisation_id,
+                    TaskCount.model_id,
+                    TaskCount.step,
+                    TaskCount.step_name,
+                    TaskCount.due_on,
+                )
+            )
+        }
+    )
+
+
+def test_the_overview_is_exact_at_every_hour_as_deadlines_come_and_pass(
+    db, settings, load, frozen_clock
+):
+    seen = Counter()
+    for _ in range(4 * 24):
+        with db.tx() as s:
+            figures = overview(s, settings)
+            assert figures == counted_by_hand(s, settings), frozen_clock.moment
+        for (*_, kind), n in figures.items():
+            seen[kind] += n > 0
+        frozen_clock.advance(timedelta(hours=1))
+    assert seen["at_risk"] and seen["overdue"]  # the sweep crossed deadlines
+
+
+def test_a_narrowed_overview_from_the_counts_equals_plain_counting(db, settings, load):
+    with db.tx() as s:
+        for filters, keep in [
+            (DashboardFilter(organisation="barsby"), lambda t, org, m: org == "barsby"),
+            (DashboardFilter(model="handoff"), lambda t, org, m: m == "handoff"),
+            (DashboardFilter(step="guidance"), lambda t, org, m: t.bpmn_id == "guidance"),
+        ]:
+            assert overview(s, settings, filters) == counted_by_hand(s, settings, keep), filters
+
+
+def test_fired_deadlines_and_cancelled_cases_keep_the_counts_exact(
+    db, settings, load, frozen_clock
+):
+    with db.tx() as s:
+        running = [i.id for i in s.scalars(select(cases.ProcessInstance))]
+    frozen_clock.advance(timedelta(days=12))  # every deadline of the load has passed
+    for instance_id in running:
+        with db.tx() as s:
+            fire_due(s, instance_id=instance_id, settings=settings)
+    for instance_id in running[::3]:
+        with db.tx() as s:
+            if s.get(cases.ProcessInstance, instance_id).state == "running":
+                cases.cancel(s, instance_id=instance_id, actor=Actor.operator(), settings=settings)
+    with db.tx() as s:
+        assert overview(s, settings) == counted_by_hand(s, settings)
+
+
+def test_folding_and_recounting_leave_the_figures_as_they_were(db, settings, load):
+    with db.tx() as s:
+        before, rows = overview(s, settings), kept_rows(s)
+        assert s.scalar(select(func.count()).select_from(TaskCount)) > len(+rows)
+    with db.tx() as s:
+        counts.compact(s)
+    with db.tx() as s:
+        assert s.scalar(select(func.count()).select_from(TaskCount)) == len(+rows)
+        assert kept_rows(s) == +rows and overview(s, settings) == before
+        counts.rebuild(s)
+    with db.tx() as s:
+        assert kept_rows(s) == +rows and overview(s, settings) == before
+
+
+def test_the_migration_counts_the_tasks_already_open(db, settings, load):
+    with db.tx() as s:
+        before = overview(s, settings)
+    config = migrate.alembic_config(db.url)
+    command.downgrade(config, "0005_identity_providers")  # the revision before the counts
+    migrate.upgrade(db.url)
+    with db.tx() as s:
+        assert overview(s, settings) == before == counted_by_hand(s, settings)
+
+
+def test_cases_moved_to_a_version_that_renames_a_step_are_counted_under_its_new_name(
+    db, settings, load
+):
+    renamed = HANDOFF.replace(
+        'name="Guidance and advice"', 'name="Guidance and advice, renewed"'
+    ).encode()
+    with db.tx() as s:
+        processes.deploy(s, data=renamed, actor=Actor.operator(), settings=settings)
+        waiting = list(
+            s.scalars(
+                select(Task.instance_id).where(Task.bpmn_id == "guidance", Task.state == "open")
+            )
+        )
+    assert waiting
+    with db.tx() as s:
+        migration.migrate(
+            s,
+            key="handoff",
+            number=1,
+            to=2,
+            instance_ids=waiting,
+            actor=Actor.operator(),
+            settings=settings,
+        )
+    with db.tx() as s:
+        figures = overview(s, settings)
+        assert figures == counted_by_hand(s, settings)
+    assert any(key[3] == "Guidance and advice, renewed" for key in figures)

@@ -10,10 +10,18 @@ from sqlalchemy.orm import Session
 from pathways.cases import search
 from pathways.cases import service as cases
 from pathways.cases.schemas import CaseListOut, CaseSummaryOut, InstanceOut
-from pathways.cli.edge import EXIT_DATA, emit_json, fail, parse_json_object, run, table, when
+from pathways.cli.edge import (
+    EXIT_DATA,
+    acting_as,
+    emit_json,
+    fail,
+    parse_json_object,
+    run,
+    table,
+    when,
+)
 from pathways.cli.tasks import describe_hand_off
 from pathways.clock import HELSINKI
-from pathways.people import service as people
 from pathways.people.actors import Actor
 from pathways.settings import Settings
 from pathways.tasks.models import Task
@@ -125,7 +133,7 @@ def list_cases(
     )
 
     def work(session: Session, _settings: Settings) -> CaseListOut:
-        actor = Actor.of(people.get_user(session, login)) if login else Actor.operator()
+        actor = acting_as(session, login)
         page = search.search(session, where=where, actor=actor, purpose="list cases")
         items = [CaseSummaryOut.of(r.instance, list(r.open_tasks)) for r in page.rows]
         return CaseListOut(total=page.total, limit=limit, offset=offset, items=items)

@@ -11,13 +11,12 @@ from typing import Any
 import typer
 from sqlalchemy.orm import Session
 
-from pathways.cli.edge import emit_json, guarded, run, table, when
+from pathways.cli.edge import acting_as, emit_json, guarded, run, table, when
 from pathways.dashboards import charts, durations, exports, service, snapshots
 from pathways.dashboards import daily as daily_jobs
 from pathways.dashboards.filters import DashboardFilter
 from pathways.db.session import engine_for
 from pathways.notifications import delivery
-from pathways.people import service as people
 from pathways.people.actors import Actor
 from pathways.settings import Settings, get_settings
 from pathways.tasks import service as tasks
@@ -33,7 +32,7 @@ JSON = typer.Option(False, "--json")
 
 
 def _actor(session: Session, login: str | None) -> Actor:
-    return Actor.of(people.get_user(session, login)) if login else Actor.operator()
+    return acting_as(session, login)
 
 
 def _plain(rows: list[Any]) -> list[dict[str, Any]]:

@@ -6,18 +6,22 @@ Data goes to stdout (as JSON with `--json`), messages and errors to stderr.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any, NoReturn, TypeVar
 
 import typer
 from pydantic import BaseModel
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from pathways import clock
+from pathways.audit import service as audit
 from pathways.db.session import engine_for, transaction
 from pathways.errors import (
     Conflict,
@@ -29,6 +33,8 @@ from pathways.errors import (
     PathwaysError,
     ScriptFailure,
 )
+from pathways.people import service as people
+from pathways.people.actors import Actor
 from pathways.settings import Settings, get_settings
 
 T = TypeVar("T")
@@ -89,10 +95,68 @@ def _schema_missing(error: Exception) -> bool:
 
 
 def run(work: Callable[[Session, Settings], T]) -> T:
-    """Run `work` in one transaction: committed if it returns, rolled back if it raises."""
+    """Run `work` in one transaction: committed if it returns, rolled back if it raises.
+
+    A refusal of the person named with `--as` is audited in a transaction of its own, as
+    the API audits a 403.
+    """
     settings = get_settings()
-    with guarded(), transaction(engine_for(settings.database_url)) as session:
-        return work(session, settings)
+    engine = engine_for(settings.database_url)
+    with guarded():
+        try:
+            with transaction(engine) as session:
+                return work(session, settings)
+        except NotPermitted:
+            _audit_refusal(engine)
+            raise
+
+
+# The login a command acts as, once `acting_as` has found them.
+_acting: ContextVar[str | None] = ContextVar("acting", default=None)
+
+
+def acting_as(session: Session, login: str | None) -> Actor:
+    """The person a command acts for (`--as LOGIN`), or the operator without one."""
+    if login is None:
+        return Actor.operator()
+    actor = Actor.of(people.get_user(session, login))
+    _acting.set(actor.login)
+    return actor
+
+
+def _audit_refusal(engine: Engine) -> None:
+    login = _acting.get()
+    if login is None:
+        return
+    command, named = _command_line()
+    try:
+        with transaction(engine) as session:
+            audit.record(
+                session,
+                actor=login,
+                action="access.refused",
+                details={"route": command, "object": named, "outcome": "refused (exit 77)"},
+            )
+    except SQLAlchemyError:  # the command is refused all the same
+        typer.echo("warning: the refusal could not be audited", err=True)
+
+
+_WORD = re.compile(r"[a-z][a-z-]{0,30}")
+
+
+def _command_line() -> tuple[str, dict[str, int]]:
+    """The command's words (`pathways tasks complete`) and the number it names, if any.
+
+    Nothing else of the command line is kept: options may carry client data.
+    """
+    words: list[str] = []
+    for arg in sys.argv[1:3]:
+        if not _WORD.fullmatch(arg):
+            break
+        words.append(arg)
+    rest = sys.argv[1 + len(words) : 2 + len(words)]
+    named = {"id": int(rest[0])} if rest and rest[0].isdigit() and len(rest[0]) < 19 else {}
+    return " ".join(["pathways", *words]), named
 
 
 def parse_json_object(text: str | None, option: str = "--data") -> dict[str, Any]:

@@ -7,9 +7,8 @@ from collections.abc import Callable
 import typer
 from sqlalchemy.orm import Session
 
-from pathways.cli.edge import emit_json, parse_json_object, run, table, when
+from pathways.cli.edge import acting_as, emit_json, parse_json_object, run, table, when
 from pathways.deadlines.status import DeadlineStatus
-from pathways.people import service as people
 from pathways.people.actors import Actor
 from pathways.settings import Settings
 from pathways.tasks import service as tasks
@@ -81,7 +80,7 @@ def _acting(
     login: str, change: Callable[[Session, Actor], Task]
 ) -> Callable[[Session, Settings], TaskOut]:
     def work(session: Session, _settings: Settings) -> TaskOut:
-        return TaskOut.of(change(session, Actor.of(people.get_user(session, login))))
+        return TaskOut.of(change(session, acting_as(session, login)))
 
     return work
 
@@ -118,7 +117,7 @@ def assign(task_id: int, assignee: str, login: str | None = typer.Option(None, "
     """Give a task to a caseworker of its organisation (a manager's act)."""
 
     def work(session: Session, _settings: Settings) -> TaskOut:
-        actor = Actor.of(people.get_user(session, login)) if login else Actor.operator()
+        actor = acting_as(session, login)
         return TaskOut.of(tasks.assign(session, task_id=task_id, assignee=assignee, actor=actor))
 
     run(work)
@@ -138,7 +137,7 @@ def complete(
     def work(
         session: Session, settings: Settings
     ) -> tuple[TaskOut, list[TaskOut], list[str], bool]:
-        actor = Actor.of(people.get_user(session, login))
+        actor = acting_as(session, login)
         done = tasks.complete(
             session, task_id=task_id, data=payload, actor=actor, settings=settings
         )

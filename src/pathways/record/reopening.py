@@ -132,6 +132,15 @@ def refusal(session: Session, task: Task, instance: ProcessInstance) -> str | No
     return None
 
 
+def may_reopen(session: Session, actor: Actor, task: Task, instance: ProcessInstance) -> bool:
+    """Whether the page offers this caller the reopen button for this step now."""
+    try:
+        require_reopener(actor, task)
+    except NotPermitted:
+        return False
+    return refusal(session, task, instance) is None
+
+
 def reopenings_of(session: Session, task_id: int) -> Sequence[StepReopening]:
     return session.scalars(
         select(StepReopening).where(StepReopening.task_id == task_id).order_by(StepReopening.id)

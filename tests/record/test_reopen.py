@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -66,14 +68,17 @@ def send_back(db, settings, tid, login="maija", reason="The client's situation c
 
 
 def test_the_step_opens_again_with_its_answers_as_a_draft_and_the_hand_off_is_cancelled(
-    db, settings, case
+    db, settings, case, frozen_clock
 ):
     assessment = step(db, case, "assessment", TaskState.COMPLETED)
     county = step(db, case, "county")
+    reopened_at = frozen_clock.advance(timedelta(days=3))
     send_back(db, settings, assessment)
     with db.tx() as s:
         task = tasks.get(s, assessment)
         assert task.state == TaskState.OPEN and task.completed_at is None
+        assert task.due_at == reopened_at + timedelta(days=7)  # due afresh
+        assert task.assignee is not None and task.assignee.login == "ville"
         assert s.get(Task, county).state == TaskState.CANCELLED
         (timer,) = s.scalars(select(Timer).where(Timer.instance_id == case)).all()
         assert timer.state == TimerState.CANCELLED

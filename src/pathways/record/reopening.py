@@ -30,6 +30,7 @@ from pathways.processes import service as processes
 from pathways.record.models import RecordEntry, StepReopening
 from pathways.settings import Settings
 from pathways.tasks.models import Task, TaskDraft, TaskState
+from pathways.tasks.projection import reopen_row
 
 MAX_REASON = 500
 
@@ -56,8 +57,13 @@ def reopen(
     )
     # The step keeps its row (its record and history hang on it): open it again in place.
     completer = task.completed_by_id
-    task.state, task.completed_at, task.completed_by_id = TaskState.OPEN, None, None
-    task.assignee_id = completer
+    reopen_row(
+        session,
+        task,
+        advance,
+        assignee_id=completer,
+        closed_days=settings.deadlines.closed_days,
+    )
     session.flush()
     rest = tuple(t for t in advance.opened if t.spiff_id != task.spiff_task_id)
     apply_advance(session, instance, replace(advance, opened=rest), settings=settings)

@@ -48,6 +48,7 @@ TASK_ROUTES = [
     ("POST", "/api/tasks/{task}/release", None),
     ("POST", "/api/tasks/{task}/assign", {"assignee": "bea"}),
     ("POST", "/api/tasks/{task}/complete", GUIDED),
+    ("POST", "/api/tasks/{task}/reopen", {"reason": "done again"}),
 ]
 CASE_ROUTES = [
     ("GET", "/api/instances/{case}", None),

@@ -7,6 +7,7 @@ import pytest
 
 from pathways.tasks import service as tasks
 from tests import factories
+from tests.pages.flow import complete_on_page
 from tests.record.cases import ASSESSMENT, start, task_id
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")
@@ -33,16 +34,15 @@ def test_a_completed_step_shows_its_answers_and_whom_they_were_shared_with(site)
     case_id = start(site.db, site.settings)
     assessment = task_id(site.db, case_id, "assessment")
     ville = site.as_user("ville")
-    answer = ville.post_form(
+    answer = complete_on_page(
+        ville,
         f"/tasks/{assessment}",
         {
-            "action": "complete",
             "summary": ASSESSMENT["summary"],
             "county_request": ASSESSMENT["county_request"],
             "goals": ASSESSMENT["goals"],
             "needs_county": "true",
         },
-        page=f"/tasks/{assessment}",
     )
     assert answer.status_code == 303, answer.text
     page = ville.get(answer.headers["location"]).text

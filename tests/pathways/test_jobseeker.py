@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from pathways.cases import service as cases
+from pathways.deadlines.models import Timer, TimerState
+from pathways.record.reopening import reopen
+from pathways.tasks.models import Task
+from tests import factories
 from tests.pathways.conftest import (
     ASSESSMENT,
     CIVIC,
@@ -129,3 +136,63 @@ def test_a_declined_plan_ends_the_case(db, library, frozen_clock):
     assert case.message("plan_declined", {"reason": "moving abroad"}) == {"Task_record_declined"}
     assert case.open() == {"Task_record_declined": "westland-ea"}
     assert case.complete("Task_record_declined", "westland-ea")
+
+
+def test_a_manager_reopens_the_initial_assessment_before_the_municipality_acts(
+    db, library, frozen_clock
+):
+    case = assessed(db, library, NO_PLAN)
+    assert case.open() == {"Task_guidance": "barsby"}
+    with db.tx() as s:
+        step = s.scalars(
+            select(Task).where(
+                Task.instance_id == case.id, Task.bpmn_id == "Task_initial_assessment"
+            )
+        ).one()
+        reopen(
+            s,
+            task=step,
+            instance=cases.get(s, case.id),
+            reason="The client had not understood the plan's purpose",
+            actor=factories.actor(s, "maija"),
+            settings=library,
+        )
+    assert case.open() == {"Task_initial_assessment": "westland-ea"}
+    case.complete("Task_initial_assessment", "westland-ea", ASSESSMENT)
+    assert case.open() == {"Task_integration_plan": "westland-ea"}
+
+
+def test_reopening_the_assessment_drops_the_called_integration_plan_and_its_deadline(
+    db, library, frozen_clock
+):
+    case = assessed(db, library, ASSESSMENT)
+    assert case.open() == {"Task_integration_plan": "westland-ea"}
+    assert waiting_timers(db, case) != []  # the late plan's escalation
+    with db.tx() as s:
+        step = s.scalars(
+            select(Task).where(
+                Task.instance_id == case.id, Task.bpmn_id == "Task_initial_assessment"
+            )
+        ).one()
+        reopen(
+            s,
+            task=step,
+            instance=cases.get(s, case.id),
+            reason="Languages were recorded wrong",
+            actor=factories.actor(s, "maija"),
+            settings=library,
+        )
+    assert case.open() == {"Task_initial_assessment": "westland-ea"}
+    assert waiting_timers(db, case) == []
+    case.complete("Task_initial_assessment", "westland-ea", NO_PLAN)
+    assert case.open() == {"Task_guidance": "barsby"}
+    assert case.fire() == set()
+
+
+def waiting_timers(db, case):
+    with db.tx() as s:
+        return s.scalars(
+            select(Timer.bpmn_id).where(
+                Timer.instance_id == case.id, Timer.state == TimerState.WAITING
+            )
+        ).all()

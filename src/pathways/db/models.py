@@ -18,7 +18,7 @@ from pathways.people.models import (
     User,
 )
 from pathways.processes.models import ProcessModel, ProcessVersion
-from pathways.record.models import Consent, RecordCorrection, RecordEntry
+from pathways.record.models import Consent, RecordCorrection, RecordEntry, StepReopening
 from pathways.tasks.models import Task, TaskCount, TaskDraft
 
 __all__ = [
@@ -44,6 +44,7 @@ __all__ = [
     "ProcessVersion",
     "RecordCorrection",
     "RecordEntry",
+    "StepReopening",
     "Task",
     "TaskCount",
     "TaskDraft",

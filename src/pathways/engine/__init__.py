@@ -4,7 +4,7 @@ Contract:
 - `build` turns untrusted BPMN bytes into deployable specs plus lint problems; it
   parses with entities, DTDs and network off.
 - Every change to a case goes through a `Pathway` (start, complete, deliver,
-  fire_timers, cancel) and comes back as an `Advance`: the new state and its
+  fire_timers, reopen, cancel) and comes back as an `Advance`: the new state and its
   projection (open human tasks, waiting timers, what completed, was cancelled or fired,
   messages thrown). The caller writes all of it in one transaction or none of it.
 - Scripts and expressions run only in the sandbox, re-attached after every load, and

@@ -128,6 +128,9 @@ def _check_properties(element: str, task_spec: Any, check_form: FormCheck) -> It
             f" consent (use one of: {', '.join(sorted(_CONSENT_KINDS))})",
             element,
         )
+    reopenable = properties.get("reopenable")
+    if reopenable is not None and reopenable not in ("true", "false"):
+        yield Problem(f"reopenable '{reopenable[:40]}' is neither true nor false", element)
     working_days = properties.get("dueInWorkingDays")
     if working_days is not None and not (working_days.isdigit() and int(working_days) <= 3650):
         yield Problem(

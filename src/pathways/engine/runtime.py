@@ -1,4 +1,4 @@
-"""Running a deployed pathway: start, complete, deliver, fire timers, cancel.
+"""Running a deployed pathway: start, complete, deliver, fire timers, reopen, cancel.
 
 Every change to a case goes through `Pathway`: load the state, attach the sandboxed
 script engine, apply the change, advance to the next waits, and return an `Advance`
@@ -92,6 +92,26 @@ class Pathway:
         before = Snapshot.of(workflow)
         with engine_errors():
             workflow.refresh_timers()
+            workflow.do_engine_steps()
+        return advance_of(workflow, before)
+
+    def reopen(self, state: str, version: str, task_id: str) -> Advance:
+        """Reset the case to a completed human task: it waits again, what followed it is gone.
+
+        The task's data is taken again from the task before it, so the earlier answers are
+        no longer in the engine until the task is completed anew.
+        """
+        workflow = self.load(state, version)
+        task = _find(workflow, task_id)
+        if task is None or task.state != TaskState.COMPLETED or not task.task_spec.manual:
+            raise Conflict("the step is not a completed step of the case")
+        before = Snapshot.of(workflow)
+        with engine_errors():
+            dropped = workflow.reset_from_task_id(task.id)
+            # SpiffWorkflow 3.2 leaves dropped catching events (a boundary timer of a step
+            # after this one) registered, and the next timer refresh fails on them.
+            for gone in dropped:
+                workflow.event_manager.remove_task(gone)
             workflow.do_engine_steps()
         return advance_of(workflow, before)
 

@@ -15,7 +15,16 @@ from pathways.people import permissions
 from pathways.record import consents
 from pathways.record import service as record
 from pathways.record.corrections import correct
-from pathways.record.schemas import ConsentIn, ConsentOut, CorrectionIn, EntryOut, WithdrawIn
+from pathways.record.reopening import reopen
+from pathways.record.schemas import (
+    ConsentIn,
+    ConsentOut,
+    CorrectionIn,
+    EntryOut,
+    ReopenIn,
+    ReopeningOut,
+    WithdrawIn,
+)
 from pathways.tasks import service as tasks
 
 router = APIRouter(tags=["record"])
@@ -103,3 +112,29 @@ def correct_step(task_id: RowId, body: CorrectionIn, call: CallDep) -> EntryOut:
         )
         assert shown is not None  # the recording organisation reads its own entry
         return EntryOut.of(shown)
+
+
+@router.post(
+    "/api/tasks/{task_id}/reopen",
+    responses={409: {"description": "the step cannot be reopened now (the reason says why)"}},
+)
+def reopen_step(task_id: RowId, body: ReopenIn, call: CallDep) -> ReopeningOut:
+    """A manager of the step's organisation sends the case back to a completed step that
+    the model declares reopenable; the earlier answers are kept in the history."""
+    with call.begin() as tx:
+        task = tasks.get(tx.session, task_id)
+        instance = lock_instance(tx.session, task.instance_id)
+        done = reopen(
+            tx.session,
+            task=task,
+            instance=instance,
+            reason=body.reason,
+            actor=tx.actor,
+            settings=tx.settings,
+        )
+        return ReopeningOut(
+            task_id=done.task_id,
+            reopened_at=done.reopened_at,
+            reopened_by=done.reopened_by,
+            reason=done.reason,
+        )

@@ -92,3 +92,23 @@ class Consent(Base):
         if not self.active or kind not in self.kinds:
             return False
         return step is None or not self.steps or step in self.steps
+
+
+class StepReopening(Base):
+    """A manager sent the case back to a completed step: who, when, why, and what it held.
+
+    `previous` is the step's recorded answers when it was reopened; the record entry keeps
+    them until the step is completed again.
+    """
+
+    __tablename__ = "step_reopening"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(
+        ForeignKey("process_instance.id", ondelete="CASCADE"), index=True
+    )
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"), index=True)
+    reopened_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    reopened_by: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(Text)
+    previous: Mapped[dict[str, Any]] = mapped_column(JSONValue)

@@ -26,6 +26,7 @@ from pathways.record import consents
 from pathways.record import service as record
 from pathways.record.corrections import correct
 from pathways.record.models import RecordEntry
+from pathways.record.reopening import MAX_REASON, reopen, require_reopener
 from pathways.tasks import service as tasks
 from pathways.tasks.models import Task
 from pathways.web.caller import PageCall, PageCallDep
@@ -188,3 +189,45 @@ def _correction_form(
         "problem": problem,
     }
     return render_page(request, "record/correct.html", context, status=422 if problem else 200)
+
+
+@router.get("/tasks/{task_id}/reopen")
+def reopen_page(request: Request, task_id: RowId, call: PageCallDep) -> Response:
+    """The confirmation before a manager sends the case back to a completed step."""
+    with call.begin() as tx:
+        task = tasks.get(tx.session, task_id)
+        require_reopener(tx.actor, task)
+        return _reopen_form(request, call, tx, task, "", None)
+
+
+@router.post("/tasks/{task_id}/reopen")
+def reopen_step(request: Request, task_id: RowId, call: PageCallDep) -> Response:
+    reason = call.field("reopen_reason")[:MAX_REASON]
+    try:
+        with call.begin() as tx:
+            task = tasks.get(tx.session, task_id)
+            reopen(
+                tx.session,
+                task=task,
+                instance=lock_instance(tx.session, task.instance_id),
+                reason=reason,
+                actor=tx.actor,
+                settings=tx.settings,
+            )
+        return RedirectResponse(f"/tasks/{task_id}", status_code=303)
+    except Conflict:
+        problem = _(
+            "This step can no longer be reopened: another organisation has acted on the"
+            " hand-off, or the case or the step has moved on."
+        )
+    except InvalidData:
+        problem = _("Give the reason for reopening the step.")
+    with call.begin() as tx:
+        return _reopen_form(request, call, tx, tasks.get(tx.session, task_id), reason, problem)
+
+
+def _reopen_form(
+    request: Request, call: PageCall, tx: Tx, task: Task, reason: str, problem: str | None
+) -> Response:
+    context = {**call.layout(tx), "task": task, "reason": reason, "problem": problem}
+    return render_page(request, "record/reopen.html", context, status=422 if problem else 200)

@@ -121,6 +121,23 @@ class RecipientOut(BaseModel):
         )
 
 
+class ReopenIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=500, description="why the step is done again")
+
+
+class ReopeningOut(BaseModel):
+    """A manager sent the case back to this step; `previous`: the answers it then held,
+    as far as the reader may read them."""
+
+    task_id: int
+    reopened_at: datetime
+    reopened_by: str
+    reason: str
+    previous: dict[str, Any] = Field(default_factory=dict)
+
+
 class RecordedTaskOut(TaskDetailOut):
     """A task with what was recorded at it and what others shared for it."""
 
@@ -133,6 +150,12 @@ class RecordedTaskOut(TaskDetailOut):
     )
     consent_awaited: str | None = Field(
         description="the organisation kind whose consent the step waits for (requiresConsent)"
+    )
+    reopenable: bool = Field(
+        default=False, description="the model lets a manager reopen this step once completed"
+    )
+    reopenings: list[ReopeningOut] = Field(
+        default_factory=list, description="each time a manager sent the case back to this step"
     )
 
 

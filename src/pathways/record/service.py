@@ -46,6 +46,14 @@ def record_step(
     """Keep what the organisation recorded at this step (a step without a form records none)."""
     if task.form is None or task.organisation_id is None:
         return None
+    reopened = session.scalar(select(RecordEntry).where(RecordEntry.task_id == task.id))
+    if reopened is not None:  # completed again after a reopening, which kept the earlier values
+        reopened.data, reopened.recorded_at, reopened.recorded_by_id = (
+            dict(data),
+            clock.now(),
+            by.id,
+        )
+        return reopened
     entry = RecordEntry(
         instance_id=instance.id,
         task_id=task.id,

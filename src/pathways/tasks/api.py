@@ -12,8 +12,9 @@ from pathways.edge.caller import CallDep, Tx
 from pathways.edge.faults import crash_point
 from pathways.edge.idempotent import run_once
 from pathways.edge.params import RowId, RowIdQuery
+from pathways.record import reopening
 from pathways.record import service as record
-from pathways.record.schemas import EntryOut, RecipientOut, RecordedTaskOut
+from pathways.record.schemas import EntryOut, RecipientOut, RecordedTaskOut, ReopeningOut
 from pathways.tasks import service as tasks
 from pathways.tasks.models import TaskState
 from pathways.tasks.schemas import AssignIn, CompleteIn, CompletionOut, TaskDetailOut, TaskOut
@@ -64,12 +65,24 @@ def read_task(task_id: RowId, call: CallDep, purpose: Purpose = "task") -> Recor
         found = record.for_task(
             tx.session, actor=tx.actor, task=task, instance=instance, purpose=purpose
         )
+        readable = {a.field for a in found.answers.answers} if found.answers else set()
         return RecordedTaskOut(
             **TaskDetailOut.detail(task, instance).model_dump(),
             answers=EntryOut.of(found.answers) if found.answers else None,
             shared_with_you=[EntryOut.of(e) for e in found.shared_with_you],
             shared_by_this_step=[RecipientOut.of(r) for r in found.recipients],
             consent_awaited=found.consent_awaited,
+            reopenable=reopening.is_reopenable(instance, task),
+            reopenings=[
+                ReopeningOut(
+                    task_id=r.task_id,
+                    reopened_at=r.reopened_at,
+                    reopened_by=r.reopened_by,
+                    reason=r.reason,
+                    previous={k: v for k, v in r.previous.items() if k in readable},
+                )
+                for r in reopening.reopenings_of(tx.session, task.id)
+            ],
         )
 
 

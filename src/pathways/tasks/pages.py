@@ -25,6 +25,7 @@ from pathways.forms.service import validate_submission
 from pathways.notes import pages as notes_pages
 from pathways.people.models import Role
 from pathways.processes import service as processes
+from pathways.record import reopening
 from pathways.record import service as record
 from pathways.tasks import drafts
 from pathways.tasks import service as tasks
@@ -272,6 +273,8 @@ def _task_page(
             tx.session, actor=tx.actor, task=task, instance=instance, purpose=_PURPOSE
         ),
         "confirm": confirm and _may_work(tx, task),
+        "may_reopen": reopening.may_reopen(tx.session, tx.actor, task, instance),
+        "reopenings": reopening.reopenings_of(tx.session, task.id),
     }
     return render_page(request, "tasks/task.html", context, status=status)
 

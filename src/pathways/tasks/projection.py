@@ -202,6 +202,31 @@ def _row(
     )
 
 
+def reopen_row(
+    session: Session,
+    row: Task,
+    advance: engine.Advance,
+    *,
+    model_id: int,
+    assignee_id: int | None,
+    closed_days: Collection[date] = (),
+) -> None:
+    """A completed step the engine made ready again keeps its row: open it in place, due
+    afresh as if it had just been opened."""
+    (task,) = [t for t in advance.opened if t.spiff_id == row.spiff_task_id]
+    calendar = None
+    if task.due_in_working_days is not None and row.organisation_id is not None:
+        calendar = calendar_for(
+            session, organisation_id=row.organisation_id, everywhere=closed_days
+        )
+    row.state, row.completed_at, row.completed_by_id = TaskState.OPEN, None, None
+    row.assignee_id = assignee_id
+    row.due_at = due_at(task, advance.timers, clock.now(), calendar)
+    changes = counts.Changes()
+    _count(changes, model_id, row.organisation_id, row.bpmn_id, row.name, row.due_at, +1)
+    counts.record(session, changes)
+
+
 _TEAM = select(Organisation).where(Organisation.code.in_(bindparam("codes", expanding=True)))
 
 

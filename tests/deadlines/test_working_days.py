@@ -32,7 +32,8 @@ def deploy_interview(db, settings) -> None:
 
 def interview_due(db, settings) -> datetime:
     with clock.frozen(MONDAY), db.tx() as s:
-        case = factories.start(s, settings, "interview_deadline")
+        # each call measures a fresh case of the same client
+        case = factories.start(s, settings, "interview_deadline", duplicate_confirmed=True)
         return factories.open_task(s, case.id, "interview").due_at
 
 

@@ -55,8 +55,9 @@ def test_a_step_shows_what_was_shared_with_it_and_once_done_its_own_answers(
         shot(page, "record-01-shared-with-the-county")
 
         page.get_by_label("County services in the plan").fill("Social work <b>weekly</b>")
-        page.get_by_label("Notes").fill("Home visits")
+        page.get_by_role("textbox", name="Notes", exact=True).fill("Home visits")
         page.get_by_role("button", name="Complete").click()
+        page.get_by_role("button", name="Confirm and complete").click()
         expect(page.get_by_role("status")).to_contain_text(
             "Shared with Westland employment area: County services in the plan"
         )

@@ -166,6 +166,7 @@ def test_a_second_running_case_of_a_pathway_for_a_client_needs_confirming(api):
     assert refused.status_code == 409
     assert refused.headers["content-type"] == "application/problem+json"
     assert refused.json()["reason"] == "duplicate"
+    assert "handoff" not in refused.json()["detail"]  # the caller's words are not repeated
     assert found(anna.get("/api/instances", params={"reference": "C-1"})) == ["C-1"]
     started = anna.post("/api/instances", json={**body, "duplicate": "confirmed"})
     assert started.status_code == 201, started.text

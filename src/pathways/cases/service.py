@@ -109,7 +109,7 @@ def _refuse_duplicate(session: Session, client: Client, model: str) -> None:
         return  # a client seen for the first time has no cases yet
     if search.running_of(session, client_id=client.id, model_key=model):
         raise DuplicateCase(
-            f"a case of pathway {model} is already running for this client;"
+            "a case of this pathway is already running for this client;"
             ' send "duplicate": "confirmed" to start another'
         )
 

@@ -46,6 +46,7 @@ CONSENT_KINDS = (
     OrganisationKind.EDUCATION_PROVIDER,
     OrganisationKind.THIRD_SECTOR,
 )
+NEEDS_CONSENT = frozenset(kind.value for kind in CONSENT_KINDS)
 
 
 def _fold(text: str) -> str:

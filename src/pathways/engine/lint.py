@@ -31,9 +31,9 @@ from pathways.engine.lint_limits import (
 from pathways.engine.sandbox import Budget, ScriptFailed
 from pathways.errors import Problem
 from pathways.organisation_kinds import (
-    CONSENT_KINDS,
     ENGLISH_NAMES,
     LEAD_LANE,
+    NEEDS_CONSENT,
     is_lead_lane,
     kind_for_lane,
 )
@@ -41,8 +41,6 @@ from pathways.organisation_kinds import (
 FormKind = Literal["schema", "ui"]
 FormCheck = Callable[[str, FormKind], str | None]
 
-# A step may wait for the client's consent to share with an organisation of these kinds.
-_CONSENT_KINDS = frozenset(k.value for k in CONSENT_KINDS)
 _KIND_NAMES = ", ".join([*ENGLISH_NAMES.values(), f"{LEAD_LANE} (in a called process)"])
 
 
@@ -122,10 +120,10 @@ def _check_properties(element: str, task_spec: Any, check_form: FormCheck) -> It
         if reason is not None:
             yield Problem(reason, element)
     consent_kind = properties.get("requiresConsent")
-    if consent_kind is not None and consent_kind not in _CONSENT_KINDS:
+    if consent_kind is not None and consent_kind not in NEEDS_CONSENT:
         yield Problem(
             f"requiresConsent '{consent_kind[:40]}' is not a kind that needs the client's"
-            f" consent (use one of: {', '.join(sorted(_CONSENT_KINDS))})",
+            f" consent (use one of: {', '.join(sorted(NEEDS_CONSENT))})",
             element,
         )
     reopenable = properties.get("reopenable")

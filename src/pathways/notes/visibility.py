@@ -10,14 +10,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
 from pathways.errors import InvalidData
-from pathways.organisation_kinds import CONSENT_KINDS, TEAM_KINDS, OrganisationKind
+from pathways.organisation_kinds import NEEDS_CONSENT
 from pathways.people.actors import Actor
 from pathways.people.models import Role
+from pathways.record import sharing
 from pathways.record.models import Consent
 
-TEAM = "team"  # the audience word for the statutory case team's three kinds
-_KINDS = {kind.value for kind in OrganisationKind}
-_NEEDS_CONSENT = frozenset(kind.value for kind in CONSENT_KINDS)
+TEAM = sharing.TEAM  # the audience word for the statutory case team's three kinds, as in x-share
 
 
 class Shared(Protocol):
@@ -30,15 +29,10 @@ class Shared(Protocol):
 
 def audience_of(chosen: Iterable[str]) -> list[str]:
     """The kinds an author chose, with "team" spelled out; unknown words are refused."""
-    kinds: set[str] = set()
-    for word in chosen:
-        if word == TEAM:
-            kinds.update(TEAM_KINDS)
-        elif word in _KINDS:
-            kinds.add(word)
-        else:
-            raise InvalidData("an audience is 'team' or organisation kinds such as kela")
-    return sorted(kinds)
+    words = list(chosen)
+    if sharing.unknown_kind(words) is not None:
+        raise InvalidData("an audience is 'team' or organisation kinds such as kela")
+    return sorted(sharing.expand(words))
 
 
 class Step(Protocol):
@@ -82,7 +76,7 @@ def may_see(
     kind = user.organisation.kind
     if team.get(kind) != user.organisation.code or kind not in item.audience:
         return False
-    if kind not in _NEEDS_CONSENT:
+    if kind not in NEEDS_CONSENT:
         return True
     step = steps.get(item.task_id) if item.task_id is not None else None
     if step is not None and step.organisation_id == user.organisation_id:

@@ -19,14 +19,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from pathways.cases.models import ProcessInstance
-from pathways.organisation_kinds import CONSENT_KINDS
+from pathways.organisation_kinds import NEEDS_CONSENT
 from pathways.people.actors import Actor
 from pathways.people.models import Role
 from pathways.record.models import Consent, RecordEntry
 from pathways.record.sharing import shared_kinds
 from pathways.tasks.models import Task
-
-_NEEDS_CONSENT = frozenset(kind.value for kind in CONSENT_KINDS)
 
 
 @dataclass(frozen=True)
@@ -40,7 +38,7 @@ class Reader:
 
     @property
     def statutory(self) -> bool:
-        return self.everything or self.kind not in _NEEDS_CONSENT
+        return self.everything or self.kind not in NEEDS_CONSENT
 
 
 def reader_of(actor: Actor) -> Reader | None:
@@ -69,7 +67,7 @@ def may_read_field(
         return False
     if reader.kind not in shared_kinds(schema, field):
         return False
-    return reader.kind not in _NEEDS_CONSENT or any(
+    return reader.kind not in NEEDS_CONSENT or any(
         c.covers(reader.kind, entry.step) for c in consents
     )
 

@@ -92,14 +92,36 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
     url = request.getfixturevalue("postgres_migrated")
     engine = make_engine(url)
     yield Database(url, engine)
-    _truncate(engine)
+    empty_tables(engine)
     engine.dispose()
 
 
 def _truncate(engine: Engine) -> None:
+    """Every table emptied at once under exclusive locks: for databases that processes a
+    test started may still be writing to."""
     names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+# Children before parents, so no foreign key is ever left dangling mid-way.
+_DELETES = [f'DELETE FROM "{t.name}"' for t in reversed(Base.metadata.sorted_tables)]
+_USED_SEQUENCES = text(
+    "SELECT sequencename FROM pg_sequences"
+    " WHERE schemaname = current_schema() AND last_value IS NOT NULL"
+)
+
+
+def empty_tables(engine: Engine) -> None:
+    """Every row gone and ids counting from 1 again, as `TRUNCATE … RESTART IDENTITY`
+    leaves them, in a tenth of its time: TRUNCATE replaces each table's files (about
+    a second for the whole schema, even when empty), where a test leaves a few rows.
+    Only for a database nothing else writes to any more (the `db` fixture's)."""
+    with engine.begin() as connection:
+        for statement in _DELETES:
+            connection.exec_driver_sql(statement)
+        for sequence in connection.execute(_USED_SEQUENCES).scalars().all():
+            connection.exec_driver_sql(f'ALTER SEQUENCE "{sequence}" RESTART')
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import pytest
 
 from pathways.people import service as people
 from pathways.people import tokens
-from pathways.people.passwords import hash_password
 from tests import factories
 from tests.api.live import LiveServer
 
@@ -59,7 +58,7 @@ def seed(db, settings) -> None:
         people.create_user(s, login="mari", organisation="barsby", roles=["manager"])
         people.create_user(s, login="otto", organisation="eastland-ea", roles=["manager"])
         people.create_user(s, login="bea", organisation="barsby", roles=["caseworker"])
-        hashed = hash_password(PASSWORD)  # once: argon2 is slow on purpose
+        hashed = factories.password_hash(PASSWORD)
         for user in people.list_users(s):
             user.password_hash = hashed
         factories.deploy(s, settings, "handoff")

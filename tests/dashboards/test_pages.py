@@ -14,7 +14,6 @@ import pytest
 from pathways.dashboards import service, snapshots
 from pathways.dashboards.filters import DashboardFilter
 from pathways.people import service as people
-from pathways.people.passwords import hash_password
 from tests import factories
 from tests.api.conftest import PASSWORD
 from tests.api.live import LiveServer
@@ -29,7 +28,7 @@ _CASE_LINK = re.compile(r'<a href="/cases/(\d+)">')
 def site(db, settings, load) -> Iterator[Site]:
     """The generated case load, served live; everyone logs in with the test password."""
     with db.tx() as s:
-        hashed = hash_password(PASSWORD)
+        hashed = factories.password_hash(PASSWORD)
         for user in people.list_users(s):
             user.password_hash = hashed
     with LiveServer(settings) as server:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathways.people import service as people
-from pathways.people.passwords import hash_password
+from tests import factories
 from tests.api.conftest import PASSWORD
 from tests.pages.flow import open_task_id, start_three_org_case
 
@@ -79,7 +79,7 @@ def test_html_in_names_of_people_and_organisations_is_shown_as_text(site):
         people.create_organisation(s, code="evil", kind="municipality", name=HOSTILE)
         user = people.create_user(s, login="mallory", organisation="evil", roles=["caseworker"])
         user.name = HOSTILE
-        user.password_hash = hash_password(PASSWORD)
+        user.password_hash = factories.password_hash(PASSWORD)
     shown = site.as_user("mallory").get("/").text
     assert "<script>alert" not in shown
     assert "&lt;img src=x onerror=alert(1)&gt;" in shown

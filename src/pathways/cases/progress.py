@@ -14,6 +14,7 @@ from pathways.cases.models import InstanceState, ProcessInstance
 from pathways.db.base import table_of
 from pathways.deadlines.service import project_timers
 from pathways.errors import Conflict, NotFound, TaskNotReady
+from pathways.people import directory
 from pathways.settings import Settings
 from pathways.tasks.models import Task, TaskState
 from pathways.tasks.projection import project_tasks
@@ -44,6 +45,16 @@ def lock_task(session: Session, task_id: int) -> tuple[ProcessInstance, Task]:
     return instance, task
 
 
+def lock_task_and_stamp(session: Session, task_id: int) -> tuple[ProcessInstance, Task, str | None]:
+    """As `lock_task`, with the directory stamp read in the same statement: the write
+    path then finds the team's organisations in this process's cache without a query."""
+    row = session.execute(_LOCK_TASK_AND_STAMP, {"task_id": task_id}).first()
+    if row is None:
+        raise NotFound(f"no task {task_id}")
+    instance, task, stamp = row
+    return instance, task, stamp
+
+
 def require_open(task: Task) -> None:
     if task.state != TaskState.OPEN:
         raise TaskNotReady(f"task {task.id} is {task.state}")
@@ -56,6 +67,7 @@ _LOCK_TASK = (
     .with_for_update(of=ProcessInstance)
     .execution_options(populate_existing=True)
 )
+_LOCK_TASK_AND_STAMP = _LOCK_TASK.add_columns(directory.stamp_column())
 
 
 def _locked(session: Session, condition: ColumnElement[bool]) -> ProcessInstance | None:
@@ -80,10 +92,12 @@ def apply_advance(
     completed_by: int | None = None,
     final_state: InstanceState = InstanceState.COMPLETED,
     settings: Settings | None = None,
+    directory_stamp: str | None = None,
 ) -> list[Task]:
     """Write what the engine did; return the tasks it opened (the hand-off).
 
     With `settings`, working-day deadlines skip the days closed for everyone.
+    `directory_stamp` is the one `lock_task_and_stamp` read, if the caller used it.
     """
     _write_state(session, instance, advance, final_state)
     opened = project_tasks(
@@ -94,6 +108,7 @@ def apply_advance(
         advance=advance,
         completed_by=completed_by,
         closed_days=settings.deadlines.closed_days if settings else (),
+        directory_stamp=directory_stamp,
     )
     project_timers(session, instance_id=instance.id, advance=advance)
     return opened

@@ -12,6 +12,7 @@ from pathways.notifications.models import DigestSent, OutgoingMail
 from pathways.people.models import (
     ApiToken,
     Coverage,
+    DirectoryGeneration,
     LoginFailure,
     LoginSession,
     Organisation,
@@ -30,6 +31,7 @@ __all__ = [
     "Consent",
     "ClosedDay",
     "Coverage",
+    "DirectoryGeneration",
     "IdempotentRequest",
     "Incident",
     "LoginFailure",

@@ -14,6 +14,7 @@ from pathways.organisation_kinds import OrganisationKind
 __all__ = [
     "ApiToken",
     "Coverage",
+    "DirectoryGeneration",
     "LoginFailure",
     "LoginSession",
     "Organisation",
@@ -57,6 +58,18 @@ class Coverage(Base):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
     municipality_code: Mapped[str] = mapped_column(String(64), index=True)
     organisation: Mapped[Organisation] = relationship(back_populates="coverage")
+
+
+class DirectoryGeneration(Base):
+    """One row whose stamp changes in the same transaction as any change to organisations,
+    their coverage or who works in them (see people/directory.py). A random stamp, not a
+    counter: a restored backup or an emptied table can never bring back a stamp that a
+    process cached under other rows."""
+
+    __tablename__ = "directory_generation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stamp: Mapped[str] = mapped_column(String(32))
 
 
 LOCAL_ORIGIN = "local"

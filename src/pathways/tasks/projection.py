@@ -16,6 +16,7 @@ from pathways.deadlines.calendars import calendar_for
 from pathways.deadlines.service import due_at
 from pathways.errors import InvalidData
 from pathways.organisation_kinds import kind_for_lane
+from pathways.people import directory
 from pathways.people.models import Organisation
 from pathways.tasks import counts
 from pathways.tasks.models import Task, TaskState
@@ -30,12 +31,14 @@ def project_tasks(
     advance: engine.Advance,
     completed_by: int | None,
     closed_days: Collection[date] = (),
+    directory_stamp: str | None = None,
 ) -> list[Task]:
     """Close what the engine finished or dropped, open what it made ready; return new rows.
 
     The kept counts change with the rows. `closed_days` are closed for every
     organisation (settings); working-day deadlines also skip the days the task's own
-    organisation is closed.
+    organisation is closed. `directory_stamp`, if the caller's transaction read it
+    already, saves reading it again for the team's cached organisations.
     """
     now = clock.now()
     changes = counts.Changes()
@@ -56,7 +59,7 @@ def project_tasks(
         now=now,
         counted=(model_id, changes),
     )
-    organisations = _organisations(session, team) if advance.opened else {}
+    organisations = _organisations(session, team, directory_stamp) if advance.opened else {}
     created = [
         _row(session, instance_id, task, organisations, advance, now, closed_days)
         for task in advance.opened
@@ -227,13 +230,11 @@ def reopen_row(
     counts.record(session, changes)
 
 
-_TEAM = select(Organisation).where(Organisation.code.in_(bindparam("codes", expanding=True)))
-
-
-def _organisations(session: Session, team: dict[str, str]) -> dict[str, Organisation]:
-    """The team's organisations by kind, in one query."""
-    found = session.scalars(_TEAM, {"codes": list(team.values())})
-    by_code = {o.code: o for o in found}
+def _organisations(
+    session: Session, team: dict[str, str], stamp: str | None = None
+) -> dict[str, Organisation]:
+    """The team's organisations by kind, from this process's cache while it is current."""
+    by_code = directory.organisations(session, team.values(), stamp=stamp)
     return {kind: by_code[code] for kind, code in team.items() if code in by_code}
 
 

@@ -13,7 +13,13 @@ from sqlalchemy.orm import Session, joinedload
 from pathways import clock, engine
 from pathways.audit import service as audit
 from pathways.cases.models import Client, ProcessInstance
-from pathways.cases.progress import apply_advance, lock_task, require_open, require_running
+from pathways.cases.progress import (
+    apply_advance,
+    lock_task,
+    lock_task_and_stamp,
+    require_open,
+    require_running,
+)
 from pathways.errors import Conflict, InvalidData, NotFound
 from pathways.forms.service import validate_submission
 from pathways.notifications.outbox import queue_assignment_notice
@@ -227,7 +233,7 @@ def complete(
     session: Session, *, task_id: int, data: dict[str, Any], actor: Actor, settings: Settings
 ) -> Completion:
     """Validate the form data, run the task and the case to its next waits, write back."""
-    instance, task = lock_task(session, task_id)
+    instance, task, stamp = lock_task_and_stamp(session, task_id)
     worker = permissions.require_task_worker(actor, task)
     require_running(instance)
     require_open(task)
@@ -238,7 +244,9 @@ def complete(
     advance = pathway.complete(
         instance.workflow_state, instance.serializer_version, task.spiff_task_id, data
     )
-    opened = apply_advance(session, instance, advance, completed_by=worker.id, settings=settings)
+    opened = apply_advance(
+        session, instance, advance, completed_by=worker.id, settings=settings, directory_stamp=stamp
+    )
     record.record_step(session, instance=instance, task=task, data=data, by=worker)
     drafts.discard_all(session, task_id=task.id)
     _record(session, actor, "task.completed", task, step=task.bpmn_id)

@@ -149,7 +149,8 @@ class _Run:
         """Run one step on the untrusted model; a failure becomes a fault, never a crash.
 
         A fault SpiffWorkflow finds on an element the structural checks already named is
-        left out: theirs says what to do, the parser's only what it met.
+        left out: theirs says what to do, the parser's only what it met. So is a crash
+        of the parser after a named fault, which it most likely comes from.
         """
         try:
             step()
@@ -162,8 +163,9 @@ class _Run:
         except (SpiffWorkflowException, etree.LxmlError) as error:
             self.faults.append(Problem(_message(error)))
         except Exception as error:  # noqa: BLE001 - an untrusted file must never crash us
-            why = f"the model cannot be read: {type(error).__name__}: {_message(error)}"
-            self.faults.append(Problem(why))
+            if not self.faults:  # else most likely a consequence of a fault already named
+                why = f"the model cannot be read: {type(error).__name__}: {_message(error)}"
+                self.faults.append(Problem(why))
         else:
             return True
         return False

@@ -86,6 +86,15 @@ def _duplicate_ids(root: etree._Element) -> Iterator[Problem]:
 def _flows(root: etree._Element) -> Iterator[Problem]:
     for container in (c for tag in _CONTAINERS for c in _bpmn(root, tag)):
         nodes = {child.get("id") for child in container if isinstance(child.tag, str)}
+        flows = {f.get("id") for f in container.iterfind(f"{{{BPMN_NS}}}sequenceFlow")}
+        for node in container:
+            default = node.get("default") if isinstance(node.tag, str) else None
+            if default is not None and default not in flows:
+                yield Problem(
+                    f"{label(node)} has default flow '{default[:80]}', which is not a sequence"
+                    " flow beside it",
+                    node.get("id") or None,
+                )
         for flow in container.iterfind(f"{{{BPMN_NS}}}sequenceFlow"):
             for end in ("sourceRef", "targetRef"):
                 ref = flow.get(end)

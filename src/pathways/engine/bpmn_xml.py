@@ -33,6 +33,10 @@ def parse_bpmn(data: bytes, *, max_bytes: int) -> etree._Element:
     if not data.strip():
         raise InvalidModel([Problem("the file is empty")])
     try:
+        data.decode("utf-8")  # versions are stored as text: the file must be UTF-8 already
+    except UnicodeDecodeError:
+        raise InvalidModel([Problem("the file is not UTF-8 encoded: save it as UTF-8")]) from None
+    try:
         root = etree.fromstring(data, parser=_parser())
     except etree.XMLSyntaxError as error:
         raise InvalidModel([Problem(f"not well-formed XML: {_first_line(error)}")]) from None

@@ -23,6 +23,7 @@ DEFAULT_ORGANISATION = "defaultOrganisation"
 _MAX_PROBLEMS = 50
 _SCHEMA_LOCK = threading.Lock()  # the schema's error log is shared by its callers
 _CONTAINERS = ("process", "subProcess", "transaction", "adHocSubProcess")
+_OMG = "{http://www.omg.org/spec/"
 _KIND_CODES = ", ".join(kind.value for kind in OrganisationKind)
 
 
@@ -73,9 +74,12 @@ def _schema_problems(root: etree._Element) -> Iterator[Problem]:
 
 
 def _duplicate_ids(root: etree._Element) -> Iterator[Problem]:
+    # Only BPMN's own elements: other tools' extensions (form fields …) reuse short ids.
     seen: set[str] = set()
     for element in root.iter():
-        ident = element.get("id") if isinstance(element.tag, str) else None
+        if not isinstance(element.tag, str) or not element.tag.startswith(_OMG):
+            continue
+        ident = element.get("id")
         if not ident:
             continue
         if ident in seen:

@@ -1,7 +1,8 @@
 """Kinds of organisation, and how a lane in a model names one.
 
-A lane's name is the kind's code or its English name, case and spacing ignored, so
-"Employment area", "employment_area" and "EMPLOYMENT  AREA" all mean the same kind.
+A lane's name is the kind's code or its name in English, Finnish or Swedish, case,
+spacing, hyphens and underscores ignored, so "Employment area", "employment_area",
+"Työllisyysalue" and "SYSSELSÄTTNINGSOMRÅDE" all mean the same kind.
 A model that other pathways call may hold steps in the lane "Lead organisation": they
 are done by whichever organisation the calling step's lane names.
 """
@@ -32,6 +33,26 @@ ENGLISH_NAMES: dict[OrganisationKind, str] = {
     OrganisationKind.THIRD_SECTOR: "Third sector",
 }
 
+FINNISH_NAMES: dict[OrganisationKind, str] = {
+    OrganisationKind.MUNICIPALITY: "Kunta",
+    OrganisationKind.WELLBEING_COUNTY: "Hyvinvointialue",
+    OrganisationKind.EMPLOYMENT_AREA: "Työllisyysalue",
+    OrganisationKind.ELY_CENTRE: "ELY-keskus",
+    OrganisationKind.KELA: "Kela",
+    OrganisationKind.EDUCATION_PROVIDER: "Koulutuksen järjestäjä",
+    OrganisationKind.THIRD_SECTOR: "Kolmas sektori",
+}
+
+SWEDISH_NAMES: dict[OrganisationKind, str] = {
+    OrganisationKind.MUNICIPALITY: "Kommun",
+    OrganisationKind.WELLBEING_COUNTY: "Välfärdsområde",
+    OrganisationKind.EMPLOYMENT_AREA: "Sysselsättningsområde",
+    OrganisationKind.ELY_CENTRE: "NTM-central",
+    OrganisationKind.KELA: "FPA",
+    OrganisationKind.EDUCATION_PROVIDER: "Utbildningsanordnare",
+    OrganisationKind.THIRD_SECTOR: "Tredje sektorn",
+}
+
 # The kinds every case team has one of: the client's municipality and those covering it.
 TEAM_KINDS = (
     OrganisationKind.MUNICIPALITY,
@@ -50,12 +71,20 @@ NEEDS_CONSENT = frozenset(kind.value for kind in CONSENT_KINDS)
 
 
 def _fold(text: str) -> str:
-    return re.sub(r"[\s_]+", "", text).casefold()
+    return re.sub(r"[\s_\-]+", "", text).casefold()
 
 
-_BY_FOLDED = {_fold(name): kind for kind, name in ENGLISH_NAMES.items()} | {
-    _fold(kind.value): kind for kind in OrganisationKind
-}
+_BY_FOLDED = {
+    _fold(name): kind
+    for names in (ENGLISH_NAMES, FINNISH_NAMES, SWEDISH_NAMES)
+    for kind, name in names.items()
+} | {_fold(kind.value): kind for kind in OrganisationKind}
+
+
+def lane_names(kind: OrganisationKind) -> str:
+    """The names a lane may carry for the kind, as a problem lists them."""
+    names = dict.fromkeys([ENGLISH_NAMES[kind], FINNISH_NAMES[kind], SWEDISH_NAMES[kind]])
+    return " / ".join(names) + f" ({kind.value})"
 
 
 LEAD_LANE = "Lead organisation"

@@ -147,8 +147,8 @@ def test_a_model_with_problems_is_refused_with_every_problem_named(shell, tmp_pa
     result = shell("models", "deploy", str(tmp_path / "bad.bpmn"))
     assert result.returncode == 65
     assert (
-        "error: bad.bpmn: interview: lane 'Sales' of 'Initial interview' names no organisation kind"
-        in result.stderr
+        "error: bad.bpmn: interview: lane 'Sales' of 'Initial interview' (interview) names no"
+        " organisation kind" in result.stderr
     )
     listed = json.loads(ok(shell("models", "list", "--json")))
     assert listed == []

@@ -105,9 +105,14 @@ def test_a_process_without_start_event_is_refused():
 
 def test_a_lane_that_names_no_organisation_kind_is_a_problem_of_its_task():
     assert problems(one_step(lane="Somewhere else")) == [
-        "work: lane 'Somewhere else' of 'Work' names no organisation kind (use one of: "
-        "Municipality, Wellbeing services county, Employment area, ELY Centre, Kela, "
-        "Education provider, Third sector, Lead organisation (in a called process))"
+        "work: lane 'Somewhere else' of 'Work' (work) names no organisation kind (use one of: "
+        "Municipality / Kunta / Kommun (municipality); "
+        "Wellbeing services county / Hyvinvointialue / Välfärdsområde (wellbeing_county); "
+        "Employment area / Työllisyysalue / Sysselsättningsområde (employment_area); "
+        "ELY Centre / ELY-keskus / NTM-central (ely_centre); Kela / FPA (kela); "
+        "Education provider / Koulutuksen järjestäjä / Utbildningsanordnare "
+        "(education_provider); Third sector / Kolmas sektori / Tredje sektorn (third_sector); "
+        "Lead organisation (in a called process))"
     ]
 
 
@@ -188,4 +193,5 @@ def test_service_tasks_are_refused():
     )
     assert problems(data) == [
         "script: service tasks are not supported: model the step as a user task"
+        " (a caseworker does or records it) or as a script task"
     ]

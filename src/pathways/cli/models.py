@@ -28,10 +28,20 @@ def _read(path: Path, limit: int) -> bytes:
         fail(f"{path}: {error.strerror}", EXIT_NOT_FOUND)
 
 
-def _check_file(session: Session, settings: Settings, path: Path) -> list[dict[str, Any]]:
-    data = _read(path, settings.max_bpmn_bytes)
+def _check_files(session: Session, settings: Settings, files: list[Path]) -> list[dict[str, Any]]:
+    documents = {path: _read(path, settings.max_bpmn_bytes) for path in files}
+    return [
+        row
+        for path, data in documents.items()
+        for row in _check_file(session, settings, path, data, list(documents.values()))
+    ]
+
+
+def _check_file(
+    session: Session, settings: Settings, path: Path, data: bytes, companions: list[bytes]
+) -> list[dict[str, Any]]:
     try:
-        built = processes.validate(session, data=data, settings=settings)
+        built = processes.validate(session, data=data, settings=settings, companions=companions)
     except InvalidModel as error:
         return [{"file": str(path), "process": None, "problems": [str(p) for p in error.problems]}]
     return [
@@ -43,7 +53,7 @@ def _check_file(session: Session, settings: Settings, path: Path) -> list[dict[s
 @models.command("validate")
 def validate(files: list[Path], as_json: bool = typer.Option(False, "--json")) -> None:
     """Check files without deploying: every problem, with its element id."""
-    report = run(lambda s, cfg: [row for path in files for row in _check_file(s, cfg, path)])
+    report = run(lambda s, cfg: _check_files(s, cfg, files))
     if as_json:
         emit_json(report)
     else:

@@ -17,7 +17,7 @@ Contract:
   (or says why it cannot); `dry_run` runs a sample case in memory on a simulated clock.
 """
 
-from pathways.engine.build import BuiltProcess, build
+from pathways.engine.build import BuiltProcess, build, defined_processes
 from pathways.engine.compare import ModelDiff, compare
 from pathways.engine.data import check_incoming
 from pathways.engine.dry_run import Answer, DryRun, HumanStep, TimerRun, dry_run
@@ -54,6 +54,7 @@ __all__ = [
     "add_duration",
     "build",
     "check_incoming",
+    "defined_processes",
     "configure_workers",
     "parse_duration",
     "names_read",

@@ -33,6 +33,10 @@ def parse_bpmn(data: bytes, *, max_bytes: int) -> etree._Element:
     if not data.strip():
         raise InvalidModel([Problem("the file is empty")])
     try:
+        data.decode("utf-8")  # versions are stored as text: the file must be UTF-8 already
+    except UnicodeDecodeError:
+        raise InvalidModel([Problem("the file is not UTF-8 encoded: save it as UTF-8")]) from None
+    try:
         root = etree.fromstring(data, parser=_parser())
     except etree.XMLSyntaxError as error:
         raise InvalidModel([Problem(f"not well-formed XML: {_first_line(error)}")]) from None
@@ -65,3 +69,44 @@ def executable_process_ids(root: etree._Element) -> list[str]:
         for process in root.iterfind(f"{{{BPMN_NS}}}process")
         if process.get("isExecutable") == "true"
     ]
+
+
+SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+
+
+def element_properties(element: etree._Element) -> dict[str, str]:
+    """The `spiffworkflow:properties` an element carries in its extension elements."""
+    found: dict[str, str] = {}
+    extensions = element.find(f"{{{BPMN_NS}}}extensionElements")
+    if extensions is None:
+        return found
+    for group in extensions.iterfind(f"{{{SPIFF_NS}}}properties"):
+        for item in group.iterfind(f"{{{SPIFF_NS}}}property"):
+            name, value = item.get("name"), item.get("value")
+            if name and value is not None:
+                found[name] = value
+    return found
+
+
+def process_ids(root: etree._Element) -> list[str]:
+    """Every process the document defines, executable or not."""
+    return [p.get("id", "") for p in root.iterfind(f"{{{BPMN_NS}}}process") if p.get("id")]
+
+
+_EMBEDDED = ("subProcess", "transaction", "adHocSubProcess")
+
+
+def owning_processes(root: etree._Element) -> dict[str, str]:
+    """For each process id and embedded subprocess id, the id of the process it is in.
+
+    SpiffWorkflow names the spec of an embedded subprocess by its element id, so this
+    maps every spec the document yields to the process whose properties apply to it.
+    """
+    owners: dict[str, str] = {}
+    for process in root.iterfind(f"{{{BPMN_NS}}}process"):
+        key = process.get("id", "")
+        owners[key] = key
+        for tag in _EMBEDDED:
+            for inner in process.iter(f"{{{BPMN_NS}}}{tag}"):
+                owners[inner.get("id", "")] = key
+    return owners

@@ -1,27 +1,36 @@
 """From an uploaded BPMN file to specs ready to deploy, with every problem found.
 
 Structural faults (XML, the BPMN schema, a missing start event or called process) stop
-the build with `InvalidModel`. Lint problems are returned with each process so a model
-can still be kept as a draft while they are fixed.
+the build with `InvalidModel`, all of them at once (see `structure`), and no exception
+of the parser on an untrusted file escapes as anything but a problem. Lint problems are
+returned with each process so a model can still be kept as a draft while they are fixed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.exceptions import SpiffWorkflowException
-from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
+from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
-from pathways.engine.bpmn_xml import BPMN_NS, executable_process_ids, parse_bpmn
+from pathways.engine import structure
+from pathways.engine.bpmn_xml import (
+    BPMN_NS,
+    executable_process_ids,
+    owning_processes,
+    parse_bpmn,
+    process_ids,
+)
+from pathways.engine.lanes import apply_defaults
 from pathways.engine.lint import FormCheck, forms_named, lane_kinds, lint
 from pathways.engine.sandbox import Budget
 from pathways.engine.serialization import dump_spec
 from pathways.errors import InvalidModel, Problem
+from pathways.organisation_kinds import OrganisationKind
 
 # The XML of a deployed model that defines a process id, for call activities.
 Library = Callable[[str], bytes | None]
@@ -48,50 +57,137 @@ def build(
     budget: Budget,
     library: Library = lambda _key: None,
 ) -> list[BuiltProcess]:
-    """Every executable process in `data`, built and linted."""
+    """Every executable process in `data`, built and linted.
+
+    Structural faults of the file, its processes and the processes they call raise
+    `InvalidModel` together, with the lint problems of whatever did build.
+    """
     root = parse_bpmn(data, max_bytes=max_bytes)
     keys = executable_process_ids(root)
     if not keys:
         raise InvalidModel([Problem('the file has no executable process (isExecutable="true")')])
-    parser = SpiffBpmnParser(validator=VALIDATOR)
-    with _structural_errors():
-        parser.add_bpmn_xml(root.getroottree(), "model.bpmn")
-        _add_called_processes(parser, library, max_bytes)
-    return [_build_one(parser, root, key, check_form, budget) for key in keys]
+    run = _Run(root, max_bytes, faults=structure.problems(root))
+    if not run.guarded(lambda: run.parser.add_bpmn_xml(root.getroottree(), "model.bpmn")):
+        raise InvalidModel(run.faults)
+    run.guarded(lambda: run.add_called_processes(library))
+    built = [b for key in keys if (b := run.build_one(key, check_form, budget))]
+    if run.faults:
+        raise InvalidModel(run.faults + [p for b in built for p in b.problems])
+    return built
 
 
-def _add_called_processes(parser: SpiffBpmnParser, library: Library, max_bytes: int) -> None:
-    for _ in range(_MAX_CALL_DEPTH):
-        missing = sorted(parser.get_process_dependencies() - set(parser.process_parsers))
-        if not missing:
-            return
-        for key in missing:
-            document = library(key)
-            if document is None:
-                raise InvalidModel(
-                    [Problem(f"calls process '{key}', which is neither in this file nor deployed")]
-                )
-            parser.add_bpmn_xml(parse_bpmn(document, max_bytes=max_bytes).getroottree(), key)
-    raise InvalidModel([Problem(f"call activities nest deeper than {_MAX_CALL_DEPTH} levels")])
+def defined_processes(data: bytes, *, max_bytes: int) -> list[str]:
+    """The ids of the processes a document defines; none if it cannot be read."""
+    try:
+        return process_ids(parse_bpmn(data, max_bytes=max_bytes))
+    except InvalidModel:
+        return []
 
 
-def _build_one(
-    parser: SpiffBpmnParser, root: etree._Element, key: str, check_form: FormCheck, budget: Budget
-) -> BuiltProcess:
-    with _structural_errors():
-        spec = parser.get_spec(key)
-        subprocess_specs: dict[str, Any] = parser.get_subprocess_specs(key)
-    problems = lint(spec, subprocess_specs, check_form=check_form, budget=budget)
-    specs = [spec, *subprocess_specs.values()]
-    return BuiltProcess(
-        key=key,
-        name=spec.description or key,
-        documentation=_process_documentation(root, key),
-        spec=dump_spec(spec, subprocess_specs),
-        forms=tuple(forms_named(specs)),
-        kinds=tuple(lane_kinds(specs)),
-        problems=tuple(problems),
-    )
+@dataclass
+class _Run:
+    """One build: the parser, the faults found so far and what every spec needs."""
+
+    root: etree._Element
+    max_bytes: int
+    faults: list[Problem]
+    parser: SpiffBpmnParser = field(default_factory=SpiffBpmnParser)  # schema checked above
+    unknown: set[str] = field(default_factory=set)  # called processes nobody defines
+    defaults: dict[str, OrganisationKind] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.defaults = _defaults(self.root)
+
+    def add_called_processes(self, library: Library) -> None:
+        callers = _callers(self.root)
+        for _ in range(_MAX_CALL_DEPTH):
+            known = set(self.parser.process_parsers) | self.unknown
+            missing = sorted(self.parser.get_process_dependencies() - known)
+            if not missing:
+                return
+            for key in missing:
+                document = library(key)
+                if document is None:
+                    self.unknown.add(key)
+                    why = f"calls process '{key[:80]}', which is neither in this file nor deployed"
+                    self.faults.append(Problem(why, callers.get(key)))
+                    continue
+                called = parse_bpmn(document, max_bytes=self.max_bytes)
+                self.defaults.update(_defaults(called))
+                self.parser.add_bpmn_xml(called.getroottree(), key)
+        self.faults.append(Problem(f"call activities nest deeper than {_MAX_CALL_DEPTH} levels"))
+
+    def build_one(self, key: str, check_form: FormCheck, budget: Budget) -> BuiltProcess | None:
+        specs: dict[str, Any] = {}
+
+        def parse() -> None:
+            specs[key] = self.parser.get_spec(key)
+            if not self.unknown:  # else they are named already: lint what there is
+                specs.update(self.parser.get_subprocess_specs(key))
+
+        if not self.guarded(parse):
+            return None
+        spec = specs.pop(key)
+        apply_defaults({key: spec, **specs}, self.defaults)
+        problems: list[Problem] = []
+        if not self.guarded(
+            lambda: problems.extend(lint(spec, specs, check_form=check_form, budget=budget))
+        ):
+            return None
+        every = [spec, *specs.values()]
+        return BuiltProcess(
+            key=key,
+            name=spec.description or key,
+            documentation=_process_documentation(self.root, key),
+            spec=dump_spec(spec, specs),
+            forms=tuple(forms_named(every)),
+            kinds=tuple(lane_kinds(every)),
+            problems=tuple(problems),
+        )
+
+    def guarded(self, step: Callable[[], object]) -> bool:
+        """Run one step on the untrusted model; a failure becomes a fault, never a crash.
+
+        A fault SpiffWorkflow finds on an element the structural checks already named is
+        left out: theirs says what to do, the parser's only what it met. So is a crash
+        of the parser after a named fault, which it most likely comes from.
+        """
+        try:
+            step()
+        except InvalidModel as error:
+            self.faults.extend(error.problems)
+        except ValidationException as error:
+            element = getattr(error, "id", None) or None
+            if element is None or all(p.element_id != element for p in self.faults):
+                self.faults.append(Problem(_message(error, getattr(error, "name", "")), element))
+        except (SpiffWorkflowException, etree.LxmlError) as error:
+            self.faults.append(Problem(_message(error)))
+        except Exception as error:  # noqa: BLE001 - an untrusted file must never crash us
+            if not self.faults:  # else most likely a consequence of a fault already named
+                why = f"the model cannot be read: {type(error).__name__}: {_message(error)}"
+                self.faults.append(Problem(why))
+        else:
+            return True
+        return False
+
+
+def _defaults(root: etree._Element) -> dict[str, OrganisationKind]:
+    """The default organisation of each spec the document yields, where its process names one."""
+    processes = {p.get("id", ""): p for p in root.iterfind(f"{{{BPMN_NS}}}process")}
+    found: dict[str, OrganisationKind] = {}
+    for spec_name, owner in owning_processes(root).items():
+        kind = structure.default_organisation(processes[owner])
+        if kind is not None:
+            found[spec_name] = kind
+    return found
+
+
+def _callers(root: etree._Element) -> dict[str, str]:
+    """For each process called in the document, the id of a call activity that calls it."""
+    found: dict[str, str] = {}
+    for call in root.iter(f"{{{BPMN_NS}}}callActivity"):
+        found.setdefault(call.get("calledElement", ""), call.get("id", ""))
+    return found
 
 
 def _process_documentation(root: etree._Element, key: str) -> str | None:
@@ -102,17 +198,7 @@ def _process_documentation(root: etree._Element, key: str) -> str | None:
     return None
 
 
-@contextmanager
-def _structural_errors() -> Iterator[None]:
-    """SpiffWorkflow's parse and validation errors as `InvalidModel`, with element ids."""
-    try:
-        yield
-    except ValidationException as error:
-        raise InvalidModel([Problem(_message(error), getattr(error, "id", None) or None)]) from None
-    except (SpiffWorkflowException, etree.LxmlError) as error:
-        raise InvalidModel([Problem(_message(error))]) from None
-
-
-def _message(error: BaseException) -> str:
+def _message(error: BaseException, name: str = "") -> str:
     lines = str(error).strip().splitlines()
-    return (lines[0] if lines else type(error).__name__)[:300]
+    text = (lines[0] if lines else type(error).__name__)[:300]
+    return f"'{name[:80]}': {text}" if name else text

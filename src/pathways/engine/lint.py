@@ -1,6 +1,7 @@
 """Checks of a parsed model beyond what the BPMN schema says, each tied to an element.
 
-A model passes when every user task sits in a lane naming an organisation kind, the
+A model passes when every user task sits in a lane naming an organisation kind (or its
+process names a default organisation, see `lanes`), the
 forms it names exist and are valid, its due properties parse, every script and
 condition compiles in the sandbox, and every timer expression evaluates (or, when it
 reads case data, at least compiles).
@@ -23,32 +24,27 @@ from SpiffWorkflow.bpmn.specs.mixins.service_task import ServiceTask
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity
 
 from pathways.engine import sandbox, sandbox_pool
+from pathways.engine.lanes import lane_problems
 from pathways.engine.lint_limits import (
     constant_parts_problem,
     duration_problem,
     timer_value_problem,
 )
 from pathways.engine.sandbox import Budget, ScriptFailed
+from pathways.engine.structure import SERVICE_TASKS
 from pathways.errors import Problem
-from pathways.organisation_kinds import (
-    ENGLISH_NAMES,
-    LEAD_LANE,
-    NEEDS_CONSENT,
-    is_lead_lane,
-    kind_for_lane,
-)
+from pathways.organisation_kinds import NEEDS_CONSENT, kind_for_lane
 
 FormKind = Literal["schema", "ui"]
 FormCheck = Callable[[str, FormKind], str | None]
 
-_KIND_NAMES = ", ".join([*ENGLISH_NAMES.values(), f"{LEAD_LANE} (in a called process)"])
 
 
 def lint(
     spec: Any, subprocess_specs: dict[str, Any], *, check_form: FormCheck, budget: Budget
 ) -> list[Problem]:
     """Every problem of a process and the processes it calls, in document order."""
-    problems: list[Problem] = []
+    problems = lane_problems(spec, subprocess_specs)
     for index, process in enumerate([spec, *subprocess_specs.values()]):
         called = index > 0
         for task_spec in process.task_specs.values():
@@ -62,12 +58,10 @@ def _check_task(
     task_spec: Any, called: bool, check_form: FormCheck, budget: Budget
 ) -> Iterator[Problem]:
     element = task_spec.bpmn_id
-    if getattr(task_spec, "manual", False) or isinstance(task_spec, CallActivity):
-        yield from _check_lane(element, task_spec, called)
     if getattr(task_spec, "manual", False):
         yield from _check_properties(element, task_spec, check_form)
     if isinstance(task_spec, ServiceTask):
-        yield Problem("service tasks are not supported: model the step as a user task", element)
+        yield Problem(SERVICE_TASKS, element)
     if isinstance(task_spec, ScriptTask):
         yield from _compiles(element, "script", task_spec.script, "exec", budget)
     for what in ("prescript", "postscript"):
@@ -83,24 +77,6 @@ def _check_task(
         yield from _check_timer(element, task_spec.event_definition, budget)
         if isinstance(task_spec, StartEvent) and not called:
             yield from _check_timer_start(element, task_spec.event_definition)
-
-
-def _check_lane(element: str, task_spec: Any, called: bool) -> Iterator[Problem]:
-    lane = task_spec.lane
-    if lane is None:
-        if not called:  # a called process's tasks take the lane of the call activity
-            yield Problem(
-                f"'{_name(task_spec)}' is in no lane; put it in an organisation's lane", element
-            )
-        return
-    if is_lead_lane(lane):
-        return  # done by the organisation of the calling step's lane
-    if kind_for_lane(lane) is None:
-        yield Problem(
-            f"lane '{lane}' of '{_name(task_spec)}' names no organisation kind "
-            f"(use one of: {_KIND_NAMES})",
-            element,
-        )
 
 
 def _check_properties(element: str, task_spec: Any, check_form: FormCheck) -> Iterator[Problem]:

@@ -39,15 +39,26 @@ def budget(settings: Settings) -> engine.Budget:
     )
 
 
-def validate(session: Session, *, data: bytes, settings: Settings) -> list[engine.BuiltProcess]:
-    """Build every process in the file; structural faults raise, lint problems are listed."""
+def validate(
+    session: Session, *, data: bytes, settings: Settings, companions: Sequence[bytes] = ()
+) -> list[engine.BuiltProcess]:
+    """Build every process in the file; structural faults raise, lint problems are listed.
+
+    A call activity finds its process among `companions` (the other files of the same
+    command) before the deployed models, so a library validates on an empty database.
+    """
     forms = FormCatalog(settings.forms_dir)
+    beside = {
+        key: document
+        for document in companions
+        for key in engine.defined_processes(document, max_bytes=settings.max_bpmn_bytes)
+    }
     return engine.build(
         data,
         max_bytes=settings.max_bpmn_bytes,
         check_form=forms.problem,
         budget=budget(settings),
-        library=lambda key: _deployed_xml(session, key),
+        library=lambda key: beside.get(key) or _deployed_xml(session, key),
     )
 
 

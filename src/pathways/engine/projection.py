@@ -12,12 +12,14 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
     DurationTimerEventDefinition,
     TimerEventDefinition,
 )
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import EventBasedGateway
 from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.task import Task
@@ -119,18 +121,48 @@ def lane_of(task: Task) -> str | None:
 
 def waiting_timer_tasks(workflow: BpmnWorkflow) -> Iterator[Task]:
     for task in workflow.get_tasks(state=TaskState.WAITING):
-        spec = task.task_spec
-        if isinstance(spec, CatchingEvent) and isinstance(
-            spec.event_definition, TimerEventDefinition
-        ):
+        if timer_definition(task.task_spec) is not None:
             yield task
+
+
+def timer_definition(spec: Any) -> TimerEventDefinition | None:
+    """The timer a catching task waits on, if any.
+
+    An event-based gateway holds the events of all its branches itself (SpiffWorkflow
+    moves them from the branches' catch events onto the gateway), as does a catch event
+    with several definitions: the timer is then one of a `MultipleEventDefinition`.
+    """
+    if not isinstance(spec, CatchingEvent):
+        return None
+    definition = spec.event_definition
+    if isinstance(definition, TimerEventDefinition):
+        return definition
+    if isinstance(definition, MultipleEventDefinition):
+        for inner in definition.event_definitions:
+            if isinstance(inner, TimerEventDefinition):
+                return inner
+    return None
+
+
+def timer_won(task: Task) -> bool:
+    """Whether a timer task that stopped waiting ran because its timer fell due.
+
+    A task waiting on several events (an event-based gateway) also stops when another
+    of them, say a message, arrives first: then its timer was cancelled, not fired.
+    """
+    if task.state not in (TaskState.READY, TaskState.COMPLETED):
+        return False
+    if not isinstance(task.task_spec.event_definition, MultipleEventDefinition):
+        return True
+    seen = task.internal_data.get("seen_events") or []
+    return any(isinstance(e.event_definition, TimerEventDefinition) for e in seen)
 
 
 def describe_timer(task: Task) -> WaitingTimer | None:
     """The timer's due time, or None while the engine has not computed it yet."""
-    definition = task.task_spec.event_definition
+    definition = timer_definition(task.task_spec)
     value = task.internal_data.get("event_value")
-    if value is None:
+    if value is None or definition is None:
         return None
     kind: TimerKind
     if isinstance(definition, CycleTimerEventDefinition):
@@ -142,12 +174,22 @@ def describe_timer(task: Task) -> WaitingTimer | None:
     attached = _attached_activity(task)
     return WaitingTimer(
         spiff_id=str(task.id),
-        bpmn_id=task.task_spec.bpmn_id,
+        bpmn_id=_timer_element(task, definition),
         kind=kind,
         due_at=_plain_utc(due),
         attached_to=str(attached.id) if attached is not None else None,
         interrupting=bool(getattr(task.task_spec, "cancel_activity", True)),
     )
+
+
+def _timer_element(task: Task, definition: TimerEventDefinition) -> str:
+    """The BPMN id of the timer event: behind a gateway, the branch's catch event."""
+    spec = task.task_spec
+    if isinstance(spec, EventBasedGateway):
+        for index, inner in enumerate(spec.event_definition.event_definitions):
+            if inner is definition and index < len(spec.outputs):
+                return str(spec.outputs[index].bpmn_id)
+    return str(spec.bpmn_id)
 
 
 def _plain_utc(moment: datetime) -> datetime:

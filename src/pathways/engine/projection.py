@@ -20,6 +20,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 )
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import EventBasedGateway
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.task import Task
@@ -83,6 +84,7 @@ class Advance:
     stopped_timers: frozenset[str]
     messages: tuple[ThrownMessage, ...]
     finished: bool
+    stuck_at: str | None = None  # the element of a case that can no longer move
 
 
 def open_human_tasks(workflow: BpmnWorkflow) -> list[Task]:
@@ -117,6 +119,29 @@ def lane_of(task: Task) -> str | None:
         lane = caller.task_spec.lane
         workflow = caller.workflow
     return lane
+
+
+def stuck_at(workflow: BpmnWorkflow) -> str | None:
+    """Where a case that can no longer move waits, or None while it can move.
+
+    It can move while it is finished, has a task ready or running, or waits on an event
+    (a timer, a message, a signal …). What else waits (a join whose other branch ended
+    elsewhere, say) never moves again: its element, or else the last one completed.
+    """
+    if workflow.completed:
+        return None
+    stalled = []
+    for task in workflow.get_tasks(state=TaskState.READY | TaskState.STARTED | TaskState.WAITING):
+        if task.state != TaskState.WAITING or isinstance(task.task_spec, CatchingEvent):
+            return None
+        if task.task_spec.bpmn_id is not None and not isinstance(task.task_spec, SubWorkflowTask):
+            stalled.append(task)
+    if stalled:
+        return str(stalled[0].task_spec.bpmn_id)
+    done = [t for t in workflow.get_tasks(state=TaskState.COMPLETED) if t.task_spec.bpmn_id]
+    return (
+        str(max(done, key=lambda t: t.last_state_change).task_spec.bpmn_id) if done else "process"
+    )
 
 
 def waiting_timer_tasks(workflow: BpmnWorkflow) -> Iterator[Task]:

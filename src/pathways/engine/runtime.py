@@ -29,6 +29,7 @@ from pathways.engine.projection import (
     describe,
     describe_timer,
     open_human_tasks,
+    stuck_at,
     timer_won,
     waiting_timer_tasks,
 )
@@ -142,7 +143,7 @@ class Pathway:
         workflow = self.load(state, version)
         before = Snapshot.of(workflow)
         workflow.cancel()
-        return advance_of(workflow, before)
+        return advance_of(workflow, before, watch=False)
 
     def load(self, state: str, version: str) -> BpmnWorkflow:
         workflow = load_state(state, version, self.spec_text, self.bundle)
@@ -173,7 +174,8 @@ class Snapshot:
         )
 
 
-def advance_of(workflow: BpmnWorkflow, before: Snapshot) -> Advance:
+def advance_of(workflow: BpmnWorkflow, before: Snapshot, *, watch: bool = True) -> Advance:
+    """The projection of the workflow now; with `watch`, whether it can still move."""
     open_tasks = tuple(describe(t) for t in open_human_tasks(workflow))
     timers = tuple(
         timer for t in waiting_timer_tasks(workflow) if (timer := describe_timer(t)) is not None
@@ -199,6 +201,7 @@ def advance_of(workflow: BpmnWorkflow, before: Snapshot) -> Advance:
             ThrownMessage(e.event_definition.name, e.payload) for e in workflow.get_events()
         ),
         finished=bool(workflow.completed),
+        stuck_at=stuck_at(workflow) if watch and not open_tasks else None,
     )
 
 

@@ -13,6 +13,7 @@ from pathways.cases.schemas import (
     InstanceOut,
     MessageDelivered,
     TimelineEntryOut,
+    split_message_body,
 )
 from pathways.deadlines.service import timers_of
 from pathways.edge.caller import CallDep, Tx
@@ -72,13 +73,19 @@ def deliver_message(
     call: CallDep,
     payload: Annotated[dict[str, Any], Body(default_factory=dict)],
 ) -> MessageDelivered:
-    """Deliver a BPMN message (e.g. registered_as_jobseeker) with a JSON payload."""
+    """Deliver a BPMN message (e.g. registered_as_jobseeker) with a JSON payload.
+
+    The body is the payload itself, or `{"correlation": {property: value}, "payload": {...}}`
+    for a message with correlation properties (values not given are read from the payload).
+    """
+    correlation, payload = split_message_body(payload)
     with call.begin() as tx:
         opened = cases.deliver_message(
             tx.session,
             instance_id=instance_id,
             name=name,
             payload=payload,
+            correlation=correlation,
             actor=tx.actor,
             settings=tx.settings,
         )

@@ -14,6 +14,7 @@ from pathways.cases.models import InstanceState, ProcessInstance
 from pathways.db.base import table_of
 from pathways.deadlines.service import project_timers
 from pathways.errors import Conflict, NotFound, TaskNotReady
+from pathways.incidents.opening import open_stuck
 from pathways.people import directory
 from pathways.settings import Settings
 from pathways.tasks.models import Task, TaskState
@@ -94,7 +95,8 @@ def apply_advance(
     settings: Settings | None = None,
     directory_stamp: str | None = None,
 ) -> list[Task]:
-    """Write what the engine did; return the tasks it opened (the hand-off).
+    """Write what the engine did; return the tasks it opened (the hand-off). A case the
+    advance left unable to move gets an incident.
 
     With `settings`, working-day deadlines skip the days closed for everyone.
     `directory_stamp` is the one `lock_task_and_stamp` read, if the caller used it.
@@ -111,6 +113,8 @@ def apply_advance(
         directory_stamp=directory_stamp,
     )
     project_timers(session, instance_id=instance.id, advance=advance)
+    if advance.stuck_at is not None:  # never silent: someone has to look at it
+        open_stuck(session, instance_id=instance.id, element=advance.stuck_at)
     return opened
 
 

@@ -165,3 +165,19 @@ class ClientCasesOut(BaseModel):
     reference: str
     municipality: str
     cases: list[CaseSummaryOut]
+
+
+_ENVELOPE = frozenset({"correlation", "payload"})
+
+
+def split_message_body(body: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+    """(correlation, payload) of a message body.
+
+    A body `{"correlation": {...}, "payload": {...}}` (payload optional) carries both;
+    any other body is the payload itself, as before correlation existed.
+    """
+    correlation = body.get("correlation")
+    inner = body.get("payload", {})
+    if isinstance(correlation, dict) and isinstance(inner, dict) and set(body) <= _ENVELOPE:
+        return correlation, inner
+    return None, body

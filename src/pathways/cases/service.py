@@ -218,21 +218,27 @@ def deliver_message(
     payload: dict[str, Any],
     actor: Actor,
     settings: Settings,
+    correlation: dict[str, Any] | None = None,
 ) -> list[Task]:
-    """Hand a BPMN message (e.g. "registered as a jobseeker") to a waiting case."""
+    """Hand a BPMN message (e.g. "registered as a jobseeker") to a waiting case.
+
+    `correlation` gives the values of the message's correlation properties by name
+    (otherwise they are read from the payload).
+    """
     if not _MESSAGE.fullmatch(name):
         raise InvalidData("a message name is 1-100 letters, digits, '_', '.' or '-'")
     engine.check_incoming(payload, "payload")
+    engine.check_incoming(correlation or {}, "correlation")
     instance = lock_instance(session, instance_id)
     permissions.require_messenger(actor, instance)
     require_running(instance)
     pathway = processes.pathway_for(instance.version, settings)
     try:
         advance = pathway.deliver(
-            instance.workflow_state, instance.serializer_version, name, payload
+            instance.workflow_state, instance.serializer_version, name, payload, correlation
         )
-    except Conflict:  # worded without the name the caller sent
-        raise Conflict("the case is not waiting for a message of that name") from None
+    except Conflict as refused:  # worded without the name the caller sent
+        raise Conflict(refused.message) from None
     opened = apply_advance(session, instance, advance, settings=settings)
     audit.record(
         session,

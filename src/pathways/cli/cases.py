@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from pathways.cases import search
 from pathways.cases import service as cases
-from pathways.cases.schemas import CaseListOut, CaseSummaryOut, InstanceOut
+from pathways.cases.schemas import CaseListOut, CaseSummaryOut, InstanceOut, split_message_body
 from pathways.cli.edge import (
     EXIT_DATA,
     acting_as,
@@ -200,9 +200,14 @@ def message(
     instance_id: int,
     name: str,
     data: str | None = typer.Option(None, help="the message payload as a JSON object"),
+    correlation: str | None = typer.Option(
+        None, help="correlation values by property name, as a JSON object"
+    ),
 ) -> None:
     """Deliver a BPMN message (something that happened outside) to a case."""
-    payload = parse_json_object(data)
+    given, payload = split_message_body(parse_json_object(data))
+    if correlation is not None:
+        given = {**(given or {}), **parse_json_object(correlation, "--correlation")}
 
     def work(session: Session, settings: Settings) -> list[Task]:
         return cases.deliver_message(
@@ -210,6 +215,7 @@ def message(
             instance_id=instance_id,
             name=name,
             payload=payload,
+            correlation=given,
             actor=Actor.operator(),
             settings=settings,
         )

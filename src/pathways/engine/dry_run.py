@@ -24,6 +24,7 @@ from pathways.engine.projection import (
     describe,
     describe_timer,
     open_human_tasks,
+    timer_won,
     waiting_timer_tasks,
 )
 from pathways.engine.runtime import Pathway, engine_errors
@@ -196,7 +197,7 @@ class _Recorder:
             if current is not None and current[1].due_at == run.due_at:
                 continue
             gone = workflow.get_task_from_id(UUID(spiff_id)) if current is None else None
-            fired = current is not None or (gone is not None and gone.state in _RAN)
+            fired = current is not None or (gone is not None and timer_won(gone))
             run.outcome, run.ended_at = ("fired" if fired else "cancelled"), now
             del self.timers[spiff_id]
         for spiff_id, (task, timer) in waiting.items():
@@ -218,6 +219,3 @@ class _Recorder:
         )
         self.result.timers.append(run)
         return run
-
-
-_RAN = (TaskState.READY, TaskState.COMPLETED)

@@ -19,6 +19,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 )
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import SequentialMultiInstanceTask
 from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptTask
 from SpiffWorkflow.bpmn.specs.mixins.service_task import ServiceTask
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity
@@ -39,7 +40,6 @@ FormKind = Literal["schema", "ui"]
 FormCheck = Callable[[str, FormKind], str | None]
 
 
-
 def lint(
     spec: Any, subprocess_specs: dict[str, Any], *, check_form: FormCheck, budget: Budget
 ) -> list[Problem]:
@@ -54,14 +54,35 @@ def lint(
     return problems
 
 
+def _cannot_run(element: str, task_spec: Any) -> Iterator[Problem]:
+    """Steps the engine would not run to their end."""
+    if isinstance(task_spec, ServiceTask):
+        yield Problem(SERVICE_TASKS, element)
+    if _sequential_without_output(task_spec):
+        yield Problem(
+            "a sequential multi-instance step with an input item needs an output collection"
+            " and an output item: without them its second instance cannot start",
+            element,
+        )
+
+
+def _sequential_without_output(task_spec: Any) -> bool:
+    # SpiffWorkflow 3.2 merges such an instance's data, input item included, into the
+    # step, then refuses to create the next instance because the input item exists.
+    return (
+        isinstance(task_spec, SequentialMultiInstanceTask)
+        and task_spec.input_item is not None
+        and (task_spec.data_output is None or task_spec.output_item is None)
+    )
+
+
 def _check_task(
     task_spec: Any, called: bool, check_form: FormCheck, budget: Budget
 ) -> Iterator[Problem]:
     element = task_spec.bpmn_id
     if getattr(task_spec, "manual", False):
         yield from _check_properties(element, task_spec, check_form)
-    if isinstance(task_spec, ServiceTask):
-        yield Problem(SERVICE_TASKS, element)
+    yield from _cannot_run(element, task_spec)
     if isinstance(task_spec, ScriptTask):
         yield from _compiles(element, "script", task_spec.script, "exec", budget)
     for what in ("prescript", "postscript"):

@@ -9,7 +9,7 @@ so a failure leaves the stored state untouched.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from threading import Lock
 from typing import Any
@@ -22,12 +22,15 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundExcepti
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
+from pathways.engine.correlation import correlate
 from pathways.engine.projection import (
     Advance,
     ThrownMessage,
     describe,
     describe_timer,
     open_human_tasks,
+    stuck_at,
+    timer_won,
     waiting_timer_tasks,
 )
 from pathways.engine.sandbox import Budget, ScriptError
@@ -41,7 +44,7 @@ from pathways.engine.serialization import (
     load_state,
 )
 from pathways.engine.timing import install_engine_clock
-from pathways.errors import Conflict, EngineFailure, ScriptFailure, TaskNotReady
+from pathways.errors import Conflict, EngineFailure, InvalidData, ScriptFailure, TaskNotReady
 
 install_engine_clock()
 
@@ -75,13 +78,34 @@ class Pathway:
             workflow.do_engine_steps()
         return advance_of(workflow, before)
 
-    def deliver(self, state: str, version: str, name: str, payload: Any) -> Advance:
+    def deliver(
+        self,
+        state: str,
+        version: str,
+        name: str,
+        payload: Any,
+        correlation: Mapping[str, Any] | None = None,
+    ) -> Advance:
+        """Deliver message `name`; `correlation` gives correlation values by property name."""
         workflow = self.load(state, version)
         before = Snapshot.of(workflow)
+        message = correlate(workflow, name, payload, correlation or {})
+        correlations = message.correlations
+        event = BpmnEvent(
+            MessageEventDefinition(name), payload=message.payload, correlations=correlations
+        )
         try:
-            workflow.send_event(BpmnEvent(MessageEventDefinition(name), payload=payload))
+            workflow.send_event(event)
         except SpiffWorkflowException:
-            raise Conflict(f"the case is not waiting for the message {name!r}") from None
+            raise Conflict(
+                "the case is not waiting for a message of that name with these correlation values"
+                if correlations
+                else "the case is not waiting for a message of that name"
+            ) from None
+        except ScriptError as error:  # a retrieval expression failed on the payload
+            raise InvalidData(
+                f"the message's correlation could not be read from its payload: {error.message}"
+            ) from None
         with engine_errors():
             workflow.do_engine_steps()
         return advance_of(workflow, before)
@@ -119,7 +143,7 @@ class Pathway:
         workflow = self.load(state, version)
         before = Snapshot.of(workflow)
         workflow.cancel()
-        return advance_of(workflow, before)
+        return advance_of(workflow, before, watch=False)
 
     def load(self, state: str, version: str) -> BpmnWorkflow:
         workflow = load_state(state, version, self.spec_text, self.bundle)
@@ -150,7 +174,8 @@ class Snapshot:
         )
 
 
-def advance_of(workflow: BpmnWorkflow, before: Snapshot) -> Advance:
+def advance_of(workflow: BpmnWorkflow, before: Snapshot, *, watch: bool = True) -> Advance:
+    """The projection of the workflow now; with `watch`, whether it can still move."""
     open_tasks = tuple(describe(t) for t in open_human_tasks(workflow))
     timers = tuple(
         timer for t in waiting_timer_tasks(workflow) if (timer := describe_timer(t)) is not None
@@ -160,7 +185,7 @@ def advance_of(workflow: BpmnWorkflow, before: Snapshot) -> Advance:
     gone = before.tasks - still_open
     completed = {i for i in gone if _state_of(workflow, i) == TaskState.COMPLETED}
     ended = before.timers - still_waiting
-    fired = {i for i in ended if _state_of(workflow, i) in _RAN}
+    fired = {i for i in ended if _timer_won(workflow, i)}
     return Advance(
         state=dump_state(workflow),
         serializer_version=SERIALIZER_VERSION,
@@ -176,10 +201,8 @@ def advance_of(workflow: BpmnWorkflow, before: Snapshot) -> Advance:
             ThrownMessage(e.event_definition.name, e.payload) for e in workflow.get_events()
         ),
         finished=bool(workflow.completed),
+        stuck_at=stuck_at(workflow) if watch and not open_tasks else None,
     )
-
-
-_RAN = (TaskState.READY, TaskState.COMPLETED)
 
 
 def _find(workflow: BpmnWorkflow, task_id: str) -> Any:
@@ -187,6 +210,11 @@ def _find(workflow: BpmnWorkflow, task_id: str) -> Any:
         return workflow.get_task_from_id(UUID(task_id))
     except (ValueError, TaskNotFoundException):
         return None
+
+
+def _timer_won(workflow: BpmnWorkflow, task_id: str) -> bool:
+    task = _find(workflow, task_id)
+    return task is not None and timer_won(task)
 
 
 def _state_of(workflow: BpmnWorkflow, task_id: str) -> int | None:

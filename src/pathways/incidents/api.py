@@ -19,7 +19,8 @@ router = APIRouter(prefix="/api/incidents", tags=["incidents"])
 def list_incidents(
     call: CallDep, state: Literal["open", "retried", "cancelled", "all"] = "open"
 ) -> list[IncidentOut]:
-    """Cases the timer poller gave up on, newest first (open ones unless `state` says)."""
+    """Cases the timer poller gave up on or that can no longer move, newest first (open
+    ones unless `state` says)."""
     wanted = None if state == "all" else IncidentState(state)
     with call.begin() as tx:
         rows = incidents.list_incidents(tx.session, actor=tx.actor, state=wanted)

@@ -1,8 +1,8 @@
-"""Opening, listing, retrying and cancelling incidents (see the package's contract)."""
+"""Listing, retrying and cancelling incidents (see the package's contract); opening them
+is `opening`'s, re-exported here."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, exists, select, update
@@ -15,44 +15,18 @@ from pathways.cases.models import InstanceState, ProcessInstance
 from pathways.deadlines.models import Timer, TimerState
 from pathways.errors import Conflict, NotFound
 from pathways.incidents.models import Incident, IncidentState
+from pathways.incidents.opening import open_for, open_incident
 from pathways.people import permissions
 from pathways.people.actors import Actor
 from pathways.processes.models import ProcessModel, ProcessVersion
 from pathways.settings import Settings
 
+__all__ = ["blocks", "cancel", "list_incidents", "open_for", "open_incident", "retry"]
+
 
 def blocks(instance_id: InstrumentedAttribute[int]) -> ColumnElement[bool]:
     """True for a case with an open incident: for queries that must skip such cases."""
     return exists().where(Incident.instance_id == instance_id, Incident.state == IncidentState.OPEN)
-
-
-def open_incident(
-    session: Session, *, instance_id: int, element: str, reason: str, attempts: int
-) -> Incident | None:
-    """Open the case's incident unless one is open already; None in that case."""
-    if open_for(session, instance_id):
-        return None
-    incident = Incident(
-        instance_id=instance_id,
-        element=element[:255],
-        reason=reason[:2000],
-        attempts=attempts,
-        state=IncidentState.OPEN,
-        opened_at=clock.now(),
-    )
-    session.add(incident)
-    instance = session.get(ProcessInstance, instance_id)
-    if instance is not None:
-        instance.last_error = f"{element}: {reason}"[:2000]
-    session.flush()
-    audit.record(
-        session,
-        actor=None,
-        action="incident.opened",
-        instance_id=instance_id,
-        details={"incident": incident.id, "element": incident.element, "attempts": attempts},
-    )
-    return incident
 
 
 @dataclass(frozen=True)
@@ -138,12 +112,3 @@ def cancel(session: Session, *, incident_id: int, actor: Actor, settings: Settin
     )
     session.flush()
     return incident
-
-
-def open_for(session: Session, instance_id: int) -> Sequence[Incident]:
-    """The case's open incident, if any (a list of at most one)."""
-    return session.scalars(
-        select(Incident).where(
-            Incident.instance_id == instance_id, Incident.state == IncidentState.OPEN
-        )
-    ).all()

@@ -1,0 +1,96 @@
+"""A case waiting at an event-based gateway on a message or a timer: the timer has a row,
+the poller fires it, and whichever branch wins withdraws the other's wait, as in plain
+SpiffWorkflow."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from pathways.deadlines.models import Timer
+from tests.model_xml import HEAD
+from tests.runtime.twin import Complete, Message, PathwaysRun, Wait, twins
+
+RACE = (
+    HEAD + '<bpmn:message id="m_reply" name="reply"/>'
+    '<bpmn:process id="race" isExecutable="true">'
+    '<bpmn:laneSet id="ls"><bpmn:lane id="lane" name="Municipality">'
+    "<bpmn:flowNodeRef>ask</bpmn:flowNodeRef><bpmn:flowNodeRef>remind</bpmn:flowNodeRef>"
+    "</bpmn:lane></bpmn:laneSet>"
+    '<bpmn:startEvent id="start"/>'
+    '<bpmn:userTask id="ask" name="Ask for the certificate"/>'
+    '<bpmn:eventBasedGateway id="which_first"/>'
+    '<bpmn:intermediateCatchEvent id="reply_came">'
+    '<bpmn:messageEventDefinition messageRef="m_reply"/></bpmn:intermediateCatchEvent>'
+    '<bpmn:intermediateCatchEvent id="two_weeks"><bpmn:timerEventDefinition>'
+    '<bpmn:timeDuration>"P14D"</bpmn:timeDuration></bpmn:timerEventDefinition>'
+    "</bpmn:intermediateCatchEvent>"
+    '<bpmn:userTask id="remind" name="Remind the client"/>'
+    '<bpmn:endEvent id="received"/><bpmn:endEvent id="reminded"/>'
+    '<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="ask"/>'
+    '<bpmn:sequenceFlow id="f2" sourceRef="ask" targetRef="which_first"/>'
+    '<bpmn:sequenceFlow id="f3" sourceRef="which_first" targetRef="reply_came"/>'
+    '<bpmn:sequenceFlow id="f4" sourceRef="which_first" targetRef="two_weeks"/>'
+    '<bpmn:sequenceFlow id="f5" sourceRef="reply_came" targetRef="received"/>'
+    '<bpmn:sequenceFlow id="f6" sourceRef="two_weeks" targetRef="remind"/>'
+    '<bpmn:sequenceFlow id="f7" sourceRef="remind" targetRef="reminded"/>'
+    "</bpmn:process></bpmn:definitions>"
+).encode()
+
+
+@pytest.fixture
+def run(db, settings, frozen_clock):
+    return PathwaysRun(db, settings, frozen_clock)
+
+
+def timer_rows(run):
+    with run.db.tx() as s:
+        rows = s.scalars(select(Timer).where(Timer.instance_id == run.case_id)).all()
+        return [(t.bpmn_id, t.state, t.due_at) for t in rows]
+
+
+def test_the_timer_behind_the_gateway_is_waiting_with_its_due_time(run, frozen_clock):
+    run.start(RACE).run([Complete("ask")])
+    assert timer_rows(run) == [("two_weeks", "waiting", frozen_clock.moment + timedelta(days=14))]
+
+
+def test_the_poller_fires_the_timer_and_the_reminder_opens(run):
+    steps = [Complete("ask"), Wait(timedelta(days=14, seconds=1))]
+    ours, theirs = twins(run, RACE, steps)
+    assert ours == theirs
+    assert ours.path[-2:] == ["which_first", "two_weeks"]
+    assert [t.state for t in run.open_tasks("remind")] == ["open"]
+    assert [(b, s) for b, s, _ in timer_rows(run)] == [("two_weeks", "fired")]
+
+
+def test_the_timer_does_not_fire_a_moment_early(run):
+    run.start(RACE).run([Complete("ask"), Wait(timedelta(days=14))])
+    assert run.open_tasks("remind") == []
+    assert [(b, s) for b, s, _ in timer_rows(run)] == [("two_weeks", "waiting")]
+
+
+def test_a_message_first_cancels_the_timer_and_the_case_ends(run):
+    steps = [Complete("ask"), Message("reply", {"certificate": "B1"})]
+    ours, theirs = twins(run, RACE, steps)
+    assert ours == theirs
+    assert ours.completed and ours.path[-3:] == ["which_first", "reply_came", "received"]
+    assert [(b, s) for b, s, _ in timer_rows(run)] == [("two_weeks", "cancelled")]
+
+
+def test_after_the_timer_won_the_message_is_refused(run):
+    from pathways.cases import service as cases
+    from pathways.errors import Conflict
+    from pathways.people.actors import Actor
+
+    run.start(RACE).run([Complete("ask"), Wait(timedelta(days=15))])
+    with pytest.raises(Conflict, match="not waiting for a message"), run.db.tx() as s:
+        cases.deliver_message(
+            s,
+            instance_id=run.case_id,
+            name="reply",
+            payload={},
+            actor=Actor.operator(),
+            settings=run.settings,
+        )

@@ -1,20 +1,24 @@
-"""`pathways models …`: validate and deploy BPMN files."""
+"""`pathways models …`: validate and deploy BPMN files.
+
+`validate` opens the database only if a file calls a process it does not hold, so
+checking a file alone starts without the database layer.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from sqlalchemy.orm import Session
 
-from pathways.cli.edge import EXIT_DATA, EXIT_NOT_FOUND, emit_json, fail, run, table
+from pathways.cli.edge import EXIT_DATA, EXIT_NOT_FOUND, emit_json, fail, guarded, run, table
 from pathways.errors import InvalidModel, Problem
-from pathways.people.actors import Actor
-from pathways.processes import service as processes
-from pathways.processes.schemas import DeploymentOut, ModelOut
-from pathways.processes.service import Deployment
-from pathways.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from pathways.processes.service import Deployment
+    from pathways.settings import Settings
 
 models = typer.Typer(help="Pathway models (BPMN files).", no_args_is_help=True)
 
@@ -28,10 +32,18 @@ def _read(path: Path, limit: int) -> bytes:
         fail(f"{path}: {error.strerror}", EXIT_NOT_FOUND)
 
 
-def _check_file(session: Session, settings: Settings, path: Path) -> list[dict[str, Any]]:
+def _deployed_xml(key: str) -> bytes | None:
+    from pathways.processes import service as processes
+
+    return run(lambda session, _: processes.deployed_xml(session, key))
+
+
+def _check_file(settings: Settings, path: Path) -> list[dict[str, Any]]:
+    from pathways.processes.validation import validate_file
+
     data = _read(path, settings.max_bpmn_bytes)
     try:
-        built = processes.validate(session, data=data, settings=settings)
+        built = validate_file(data=data, settings=settings, library=_deployed_xml)
     except InvalidModel as error:
         return [{"file": str(path), "process": None, "problems": [str(p) for p in error.problems]}]
     return [
@@ -43,7 +55,11 @@ def _check_file(session: Session, settings: Settings, path: Path) -> list[dict[s
 @models.command("validate")
 def validate(files: list[Path], as_json: bool = typer.Option(False, "--json")) -> None:
     """Check files without deploying: every problem, with its element id."""
-    report = run(lambda s, cfg: [row for path in files for row in _check_file(s, cfg, path)])
+    from pathways.settings import get_settings
+
+    settings = get_settings()
+    with guarded():
+        report = [row for path in files for row in _check_file(settings, path)]
     if as_json:
         emit_json(report)
     else:
@@ -59,6 +75,9 @@ def validate(files: list[Path], as_json: bool = typer.Option(False, "--json")) -
 def _deploy_files(
     session: Session, settings: Settings, files: list[Path], draft: bool
 ) -> list[Deployment]:
+    from pathways.people.actors import Actor
+    from pathways.processes import service as processes
+
     done: list[Deployment] = []
     for path in files:
         data = _read(path, settings.max_bpmn_bytes)
@@ -78,6 +97,8 @@ def deploy(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Deploy every executable process in the files as a new version (all files or none)."""
+    from pathways.processes.schemas import DeploymentOut
+
     deployments = run(lambda s, cfg: _deploy_files(s, cfg, files, draft))
     rows = [DeploymentOut.of(d) for d in deployments]
     if as_json:
@@ -91,6 +112,9 @@ def deploy(
 @models.command("list")
 def list_models(as_json: bool = typer.Option(False, "--json")) -> None:
     """Models with their newest deployed version."""
+    from pathways.processes import service as processes
+    from pathways.processes.schemas import ModelOut
+
     rows = run(
         lambda s, _: [
             ModelOut(key=m.key, name=m.name, versions=count, deployed=latest)

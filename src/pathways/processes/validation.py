@@ -1,0 +1,36 @@
+"""Checking a BPMN file against the engine and the form folder, without the database.
+
+A file whose call activities name processes it does not hold asks `library` for the
+deployed XML of those; everything else needs only the file, the settings and the forms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pathways import engine
+from pathways.forms.service import FormCatalog
+from pathways.settings import Settings
+
+Library = Callable[[str], bytes | None]
+
+
+def budget(settings: Settings) -> engine.Budget:
+    config = settings.sandbox
+    engine.configure_workers(workers=config.workers, memory_mb=config.memory_mb)
+    return engine.Budget(
+        seconds=config.seconds, max_size=config.max_size, wall_seconds=config.wall_seconds
+    )
+
+
+def validate_file(
+    *, data: bytes, settings: Settings, library: Library
+) -> list[engine.BuiltProcess]:
+    """Build every process in the file; structural faults raise, lint problems are listed."""
+    return engine.build(
+        data,
+        max_bytes=settings.max_bpmn_bytes,
+        check_form=FormCatalog(settings.forms_dir).problem,
+        budget=budget(settings),
+        library=library,
+    )

@@ -1,4 +1,4 @@
-"""`pathways models …`: validate and deploy BPMN files.
+"""`pathways models …`: validate, deploy and import (Camunda 7) BPMN files.
 
 `validate` opens the database only if a file calls a process it does not hold, so
 checking a file alone starts without the database layer.
@@ -6,6 +6,8 @@ checking a file alone starts without the database layer.
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -128,3 +130,57 @@ def list_models(as_json: bool = typer.Option(False, "--json")) -> None:
         [[r.key, str(r.deployed or "-"), str(r.versions), r.name] for r in rows],
         ["KEY", "DEPLOYED", "VERSIONS", "NAME"],
     )
+
+
+def _groups(path: Path | None) -> dict[str, str]:
+    if path is None:
+        return {}
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        fail(f"{path}: {error.strerror}", EXIT_NOT_FOUND)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        fail(f"{path}: the group map is not JSON", EXIT_DATA)
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        fail(
+            f'{path}: the group map must be an object such as {{"group": "municipality"}}',
+            EXIT_DATA,
+        )
+    return value
+
+
+@models.command("import-camunda")
+def import_camunda(
+    file: Path,
+    output: Path | None = typer.Option(None, "-o", "--output", help="write the BPMN here"),
+    groups: Path | None = typer.Option(
+        None, "--groups", help="JSON object: candidate group → organisation kind"
+    ),
+    forms_dir: Path | None = typer.Option(
+        None, "--forms-dir", help="write the forms here (default: beside the output)"
+    ),
+) -> None:
+    """Convert a Camunda 7 model: forms, lanes, due dates; name what cannot be converted."""
+    from pathways.processes.camunda import convert, form_files
+    from pathways.settings import get_settings
+
+    settings = get_settings()
+    data = _read(file, settings.max_bpmn_bytes)
+    with guarded():
+        conversion = convert(data, groups=_groups(groups), max_bytes=settings.max_bpmn_bytes)
+    folder = forms_dir or (output.parent if output else Path.cwd())
+    try:
+        if output is None:
+            sys.stdout.buffer.write(conversion.xml)
+        else:
+            output.write_bytes(conversion.xml)
+        for name, body in form_files(conversion).items():
+            (folder / name).write_bytes(body)
+    except OSError as error:
+        fail(f"{error.filename}: {error.strerror}", EXIT_NOT_FOUND)
+    for note in conversion.notes:
+        typer.echo(f"note: {note}", err=True)
+    for problem in conversion.problems:
+        typer.echo(f"problem: {problem}", err=True)
+    if conversion.problems:
+        fail(f"{len(conversion.problems)} problem(s) to fix before it deploys", EXIT_DATA)

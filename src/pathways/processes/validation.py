@@ -7,9 +7,12 @@ deployed XML of those; everything else needs only the file, the settings and the
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from pathways import engine
+from pathways.errors import Problem
 from pathways.forms.service import FormCatalog
+from pathways.processes.camunda.forms import CAMUNDA_NS
 from pathways.settings import Settings
 
 Library = Callable[[str], bytes | None]
@@ -27,10 +30,22 @@ def validate_file(
     *, data: bytes, settings: Settings, library: Library
 ) -> list[engine.BuiltProcess]:
     """Build every process in the file; structural faults raise, lint problems are listed."""
-    return engine.build(
+    built = engine.build(
         data,
         max_bytes=settings.max_bpmn_bytes,
         check_form=FormCatalog(settings.forms_dir).problem,
         budget=budget(settings),
         library=library,
     )
+    leftover = _camunda_leftover(data, settings) if CAMUNDA_NS.encode() in data else None
+    if leftover is None or not built:
+        return built
+    first = built[0]  # said once per file, on its first process
+    return [replace(first, problems=(leftover, *first.problems)), *built[1:]]
+
+
+def _camunda_leftover(data: bytes, settings: Settings) -> Problem | None:
+    from pathways.engine.bpmn_xml import parse_bpmn
+    from pathways.processes.camunda import leftover_problem
+
+    return leftover_problem(parse_bpmn(data, max_bytes=settings.max_bpmn_bytes))

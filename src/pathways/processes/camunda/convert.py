@@ -78,6 +78,7 @@ class Conversion:
     forms: dict[str, dict[str, Any]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)
+    groups: list[str] = field(default_factory=list)  # every candidate group, for a group map
 
 
 def convert(data: bytes, *, groups: Mapping[str, str], max_bytes: int) -> Conversion:
@@ -142,6 +143,8 @@ class _Process:
     def _attr_candidateGroups(self, task: etree._Element, value: str) -> None:  # noqa: N802
         found: set[OrganisationKind] = set()
         for group in (g.strip() for g in value.split(",") if g.strip()):
+            if group not in self.out.groups:
+                self.out.groups.append(group)
             kind = kind_for_lane(self.groups.get(group))
             known = ", ".join(k.value for k in OrganisationKind)
             if kind is None and group in self.groups:

@@ -61,7 +61,11 @@ def convert_camunda(body: CamundaConversionIn, call: CallDep) -> CamundaConversi
     """
     with call.begin() as tx:
         conversion = camunda.convert_upload(
-            data=body.bpmn.encode("utf-8"), groups=body.groups, actor=tx.actor, settings=tx.settings
+            data=body.bpmn.encode("utf-8"),
+            groups=body.groups,
+            key=body.key,
+            actor=tx.actor,
+            settings=tx.settings,
         )
     return CamundaConversionOut.of(conversion)
 

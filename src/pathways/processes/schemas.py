@@ -183,6 +183,11 @@ class CamundaConversionIn(BaseModel):
     """A Camunda 7 model and the organisation kind of each of its candidate groups."""
 
     bpmn: str = Field(max_length=20_000_000)
+    key: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z_][A-Za-z0-9_.-]{0,99}$",
+        description="the model it is uploaded to: a file of one process gets this id",
+    )
     groups: dict[Annotated[str, Field(max_length=200)], Annotated[str, Field(max_length=100)]] = (
         Field(default_factory=dict, max_length=500)
     )

@@ -81,10 +81,17 @@ class Conversion:
     groups: list[str] = field(default_factory=list)  # every candidate group, for a group map
 
 
-def convert(data: bytes, *, groups: Mapping[str, str], max_bytes: int) -> Conversion:
-    """Convert a Camunda 7 BPMN file; `groups` maps candidate groups to organisation kinds."""
+def convert(
+    data: bytes, *, groups: Mapping[str, str], max_bytes: int, key: str | None = None
+) -> Conversion:
+    """Convert a Camunda 7 BPMN file; `groups` maps candidate groups to organisation kinds.
+
+    With `key`, a file of one process gets that process id (the model it is uploaded to).
+    """
     root = parse_bpmn(data, max_bytes=max_bytes)
     conversion = Conversion()
+    if key is not None:
+        _rename_process(root, key, conversion)
     for process in root.iterfind(f"{_B}process"):
         _Process(process, groups, conversion).convert()
     root = _with_spiff_namespace(root)
@@ -286,6 +293,18 @@ class _Process:
                 etree.SubElement(lane, f"{_B}flowNodeRef").text = task
         self.process.insert(_lane_set_position(self.process), lane_set)
         _drop_shapes(self.process.getroottree().getroot(), dropped)
+
+
+def _rename_process(root: etree._Element, key: str, out: Conversion) -> None:
+    processes = root.findall(f"{_B}process")
+    old = processes[0].get("id") if len(processes) == 1 else None
+    if old is None or old == key:
+        return
+    processes[0].set("id", key)
+    for node in root.iter():
+        if isinstance(node.tag, str) and node.get("bpmnElement") == old:
+            node.set("bpmnElement", key)
+    out.notes.append(Problem(f"the process id '{old[:60]}' is now '{key}', the model's key", key))
 
 
 def _lane_set_position(process: etree._Element) -> int:

@@ -11,8 +11,13 @@ from pathways.settings import Settings
 
 
 def convert_upload(
-    *, data: bytes, groups: Mapping[str, str], actor: Actor, settings: Settings
+    *,
+    data: bytes,
+    groups: Mapping[str, str],
+    key: str | None,
+    actor: Actor,
+    settings: Settings,
 ) -> Conversion:
     """The conversion of `data`; nothing is stored until the designer saves the model."""
     permissions.require_designer(actor)
-    return convert(data, groups=groups, max_bytes=settings.max_bpmn_bytes)
+    return convert(data, groups=groups, max_bytes=settings.max_bpmn_bytes, key=key)

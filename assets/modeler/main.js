@@ -288,8 +288,63 @@ function row(...cells) {
 async function importFile() {
   const file = $("import-file").files[0];
   if (!file) return status("Choose a BPMN file first", true);
-  await save(await file.text());
+  const xml = await file.text();
+  if (xml.includes(CAMUNDA_NS)) return convertCamunda(xml, {});
+  await save(xml);
   if (state.current) await open(state.current);
+}
+
+// A Camunda 7 file is converted on the server first; the designer maps its candidate
+// groups, reads what to fix, opens the result in the modeler and saves it when ready.
+const CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn";
+
+async function convertCamunda(xml, groups) {
+  const panel = $("camunda");
+  const answer = await call("POST", "/api/models/camunda-conversions", { body: { bpmn: xml, groups, key } });
+  panel.hidden = false;
+  if (!answer.ok) return status(`${panel.dataset.failed} ${answer.data.detail || ""}`, true);
+  state.camunda = { xml, result: answer.data };
+  drawGroups(answer.data.groups, groups);
+  const line = (p) => text("li", p.element_id ? `${p.element_id}: ${p.message}` : p.message);
+  $("camunda-problems").replaceChildren(...answer.data.problems.map(line));
+  $("camunda-notes").replaceChildren(...answer.data.notes.map(line));
+  $("camunda-forms").replaceChildren(...Object.keys(answer.data.forms).map((name) => text("li", name)));
+  status(panel.dataset.converted, answer.data.problems.length > 0);
+}
+
+function drawGroups(names, chosen) {
+  const kinds = JSON.parse(root.dataset.kinds);
+  const rows = names.map((name) => {
+    const select = document.createElement("select");
+    select.dataset.group = name;
+    select.append(text("option", $("camunda").dataset.unmapped));
+    select.lastChild.value = "";
+    for (const kind of kinds) {
+      const option = text("option", kind.name);
+      option.value = kind.code;
+      select.append(option);
+    }
+    select.value = chosen[name] || "";
+    const tr = document.createElement("tr");
+    tr.append(text("td", name), document.createElement("td"));
+    tr.lastChild.append(select);
+    return tr;
+  });
+  $("camunda-groups").replaceChildren(...rows);
+}
+
+function chosenGroups() {
+  const groups = {};
+  for (const select of $("camunda-groups").querySelectorAll("select")) {
+    if (select.value) groups[select.dataset.group] = select.value;
+  }
+  return groups;
+}
+
+async function openConverted() {
+  if (!state.camunda) return;
+  await modeler.importXML(state.camunda.result.bpmn);
+  status($("camunda").dataset.converted);
 }
 
 // A listener that returns a value stops the event for later listeners (the properties
@@ -311,6 +366,8 @@ async function start() {
   $("migrate-go").addEventListener("click", migrate);
   $("dry-run").addEventListener("click", dryRun);
   $("import").addEventListener("click", importFile);
+  $("camunda-convert").addEventListener("click", () => state.camunda && convertCamunda(state.camunda.xml, chosenGroups()));
+  $("camunda-open").addEventListener("click", openConverted);
   for (const id of ["diff-to", "migrate-to"]) $(id).addEventListener("change", () => ($(id).dataset.touched = "1"));
   root.dataset.ready = "true";
   status(`Editing ${key}`);

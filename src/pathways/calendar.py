@@ -13,8 +13,6 @@ from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
-import holidays
-
 _SATURDAY = 5
 HELSINKI = ZoneInfo("Europe/Helsinki")
 _ONE_DAY = timedelta(days=1)
@@ -74,6 +72,10 @@ class WorkingCalendar:
         # every call, and this runs for every day a deadline steps over.
         known = self._holidays_by_year.get(year)
         if known is None:
+            # Imported here: the package loads every country's tables, a few tenths of a
+            # second that commands which never step over a working day need not pay.
+            import holidays
+
             known = frozenset(holidays.country_holidays("FI", years=year))
             self._holidays_by_year[year] = known
         return known

@@ -6,6 +6,7 @@ import sys
 
 import typer
 
+from pathways.cli.closed_days import close_day
 from pathways.cli.edge import emit_json, guarded, run, table
 from pathways.db import migrate
 from pathways.people import service as people
@@ -148,3 +149,7 @@ def user_password(login: str) -> None:
     password = sys.stdin.readline().rstrip("\n")
     run(lambda s, _: people.set_password(s, login=login, password=password))
     typer.echo(f"password of {login} set", err=True)
+
+
+# Registered here so that `organisations` is complete wherever it is loaded.
+organisations.command("close-day")(close_day)

@@ -1,6 +1,8 @@
 """The edge of every command: one transaction, errors as one line and an exit code.
 
-Data goes to stdout (as JSON with `--json`), messages and errors to stderr.
+Data goes to stdout (as JSON with `--json`), messages and errors to stderr. The
+database layer is imported when a command first opens a transaction, so commands
+that need none start without it.
 """
 
 from __future__ import annotations
@@ -12,17 +14,11 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import typer
-from pydantic import BaseModel
-from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
-from sqlalchemy.orm import Session
 
 from pathways import clock
-from pathways.audit import service as audit
-from pathways.db.session import engine_for, transaction
 from pathways.errors import (
     Conflict,
     EngineFailure,
@@ -33,9 +29,14 @@ from pathways.errors import (
     PathwaysError,
     ScriptFailure,
 )
-from pathways.people import service as people
-from pathways.people.actors import Actor
-from pathways.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
+
+    from pathways.people.actors import Actor
+    from pathways.settings import Settings
 
 T = TypeVar("T")
 
@@ -83,10 +84,19 @@ def guarded() -> Iterator[None]:
         raise typer.Exit(EXIT_DATA) from None
     except PathwaysError as error:
         fail(error.message, exit_code(error))
-    except (OperationalError, ProgrammingError) as error:
+    except Exception as error:
+        if not _is_database_error(error):
+            raise
         if _schema_missing(error):
             fail("the database is not set up: run `pathways db upgrade`", EXIT_UNAVAILABLE)
-        fail(f"database error: {str(error.orig).splitlines()[0][:200]}", EXIT_UNAVAILABLE)
+        original = getattr(error, "orig", error)
+        fail(f"database error: {str(original).splitlines()[0][:200]}", EXIT_UNAVAILABLE)
+
+
+def _is_database_error(error: Exception) -> bool:
+    """An operational or schema error of the database; without SQLAlchemy loaded, none is."""
+    exc = sys.modules.get("sqlalchemy.exc")
+    return exc is not None and isinstance(error, exc.OperationalError | exc.ProgrammingError)
 
 
 def _schema_missing(error: Exception) -> bool:
@@ -100,6 +110,9 @@ def run(work: Callable[[Session, Settings], T]) -> T:
     A refusal of the person named with `--as` is audited in a transaction of its own, as
     the API audits a 403.
     """
+    from pathways.db.session import engine_for, transaction
+    from pathways.settings import get_settings
+
     settings = get_settings()
     engine = engine_for(settings.database_url)
     with guarded():
@@ -117,6 +130,9 @@ _acting: ContextVar[str | None] = ContextVar("acting", default=None)
 
 def acting_as(session: Session, login: str | None) -> Actor:
     """The person a command acts for (`--as LOGIN`), or the operator without one."""
+    from pathways.people import service as people
+    from pathways.people.actors import Actor
+
     if login is None:
         return Actor.operator()
     actor = Actor.of(people.get_user(session, login))
@@ -125,6 +141,11 @@ def acting_as(session: Session, login: str | None) -> Actor:
 
 
 def _audit_refusal(engine: Engine) -> None:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from pathways.audit import service as audit
+    from pathways.db.session import transaction
+
     login = _acting.get()
     if login is None:
         return
@@ -177,7 +198,7 @@ def emit_json(value: BaseModel | Sequence[BaseModel | dict[str, Any]] | dict[str
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, BaseModel):
+    if hasattr(value, "model_dump"):  # a pydantic model, without importing pydantic
         return value.model_dump(mode="json")
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]

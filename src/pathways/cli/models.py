@@ -1,20 +1,26 @@
-"""`pathways models …`: validate and deploy BPMN files."""
+"""`pathways models …`: validate, deploy and import (Camunda 7) BPMN files.
+
+`validate` opens the database only if a file calls a process it does not hold, so
+checking a file alone starts without the database layer.
+"""
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from sqlalchemy.orm import Session
 
-from pathways.cli.edge import EXIT_DATA, EXIT_NOT_FOUND, emit_json, fail, run, table
+from pathways.cli.edge import EXIT_DATA, EXIT_NOT_FOUND, emit_json, fail, guarded, run, table
 from pathways.errors import InvalidModel, Problem
-from pathways.people.actors import Actor
-from pathways.processes import service as processes
-from pathways.processes.schemas import DeploymentOut, ModelOut
-from pathways.processes.service import Deployment
-from pathways.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from pathways.processes.service import Deployment
+    from pathways.settings import Settings
 
 models = typer.Typer(help="Pathway models (BPMN files).", no_args_is_help=True)
 
@@ -28,20 +34,21 @@ def _read(path: Path, limit: int) -> bytes:
         fail(f"{path}: {error.strerror}", EXIT_NOT_FOUND)
 
 
-def _check_files(session: Session, settings: Settings, files: list[Path]) -> list[dict[str, Any]]:
-    documents = {path: _read(path, settings.max_bpmn_bytes) for path in files}
-    return [
-        row
-        for path, data in documents.items()
-        for row in _check_file(session, settings, path, data, list(documents.values()))
-    ]
+def _deployed_xml(key: str) -> bytes | None:
+    from pathways.processes import service as processes
+
+    return run(lambda session, _: processes.deployed_xml(session, key))
 
 
 def _check_file(
-    session: Session, settings: Settings, path: Path, data: bytes, companions: list[bytes]
+    settings: Settings, path: Path, data: bytes, companions: list[bytes]
 ) -> list[dict[str, Any]]:
+    from pathways.processes.validation import validate_file
+
     try:
-        built = processes.validate(session, data=data, settings=settings, companions=companions)
+        built = validate_file(
+            data=data, settings=settings, library=_deployed_xml, companions=companions
+        )
     except InvalidModel as error:
         return [{"file": str(path), "process": None, "problems": [str(p) for p in error.problems]}]
     return [
@@ -53,7 +60,17 @@ def _check_file(
 @models.command("validate")
 def validate(files: list[Path], as_json: bool = typer.Option(False, "--json")) -> None:
     """Check files without deploying: every problem, with its element id."""
-    report = run(lambda s, cfg: _check_files(s, cfg, files))
+    from pathways.settings import get_settings
+
+    settings = get_settings()
+    with guarded():
+        documents = {path: _read(path, settings.max_bpmn_bytes) for path in files}
+        companions = list(documents.values())
+        report = [
+            row
+            for path, data in documents.items()
+            for row in _check_file(settings, path, data, companions)
+        ]
     if as_json:
         emit_json(report)
     else:
@@ -69,6 +86,9 @@ def validate(files: list[Path], as_json: bool = typer.Option(False, "--json")) -
 def _deploy_files(
     session: Session, settings: Settings, files: list[Path], draft: bool
 ) -> list[Deployment]:
+    from pathways.people.actors import Actor
+    from pathways.processes import service as processes
+
     done: list[Deployment] = []
     for path in files:
         data = _read(path, settings.max_bpmn_bytes)
@@ -88,6 +108,8 @@ def deploy(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Deploy every executable process in the files as a new version (all files or none)."""
+    from pathways.processes.schemas import DeploymentOut
+
     deployments = run(lambda s, cfg: _deploy_files(s, cfg, files, draft))
     rows = [DeploymentOut.of(d) for d in deployments]
     if as_json:
@@ -101,6 +123,9 @@ def deploy(
 @models.command("list")
 def list_models(as_json: bool = typer.Option(False, "--json")) -> None:
     """Models with their newest deployed version."""
+    from pathways.processes import service as processes
+    from pathways.processes.schemas import ModelOut
+
     rows = run(
         lambda s, _: [
             ModelOut(key=m.key, name=m.name, versions=count, deployed=latest)
@@ -114,3 +139,57 @@ def list_models(as_json: bool = typer.Option(False, "--json")) -> None:
         [[r.key, str(r.deployed or "-"), str(r.versions), r.name] for r in rows],
         ["KEY", "DEPLOYED", "VERSIONS", "NAME"],
     )
+
+
+def _groups(path: Path | None) -> dict[str, str]:
+    if path is None:
+        return {}
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        fail(f"{path}: {error.strerror}", EXIT_NOT_FOUND)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        fail(f"{path}: the group map is not JSON", EXIT_DATA)
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        fail(
+            f'{path}: the group map must be an object such as {{"group": "municipality"}}',
+            EXIT_DATA,
+        )
+    return value
+
+
+@models.command("import-camunda")
+def import_camunda(
+    file: Path,
+    output: Path | None = typer.Option(None, "-o", "--output", help="write the BPMN here"),
+    groups: Path | None = typer.Option(
+        None, "--groups", help="JSON object: candidate group → organisation kind"
+    ),
+    forms_dir: Path | None = typer.Option(
+        None, "--forms-dir", help="write the forms here (default: beside the output)"
+    ),
+) -> None:
+    """Convert a Camunda 7 model: forms, lanes, due dates; name what cannot be converted."""
+    from pathways.processes.camunda import convert, form_files
+    from pathways.settings import get_settings
+
+    settings = get_settings()
+    data = _read(file, settings.max_bpmn_bytes)
+    with guarded():
+        conversion = convert(data, groups=_groups(groups), max_bytes=settings.max_bpmn_bytes)
+    folder = forms_dir or (output.parent if output else Path.cwd())
+    try:
+        if output is None:
+            sys.stdout.buffer.write(conversion.xml)
+        else:
+            output.write_bytes(conversion.xml)
+        for name, body in form_files(conversion).items():
+            (folder / name).write_bytes(body)
+    except OSError as error:
+        fail(f"{error.filename}: {error.strerror}", EXIT_NOT_FOUND)
+    for note in conversion.notes:
+        typer.echo(f"note: {note}", err=True)
+    for problem in conversion.problems:
+        typer.echo(f"problem: {problem}", err=True)
+    if conversion.problems:
+        fail(f"{len(conversion.problems)} problem(s) to fix before it deploys", EXIT_DATA)

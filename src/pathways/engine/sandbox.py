@@ -48,6 +48,7 @@ from typing import Any, Literal
 
 from RestrictedPython.compile import compile_restricted_eval, compile_restricted_exec
 
+from pathways.calendar import finnish_calendar
 from pathways.engine.sandbox_errors import (
     Budget,
     BudgetExceeded,
@@ -247,6 +248,7 @@ def _harvest(run_globals: dict[str, Any], before: Mapping[str, Any], run: Run) -
 
 def evaluate(source: str, namespace: Mapping[str, Any], budget: Budget) -> Any:
     """The value of expression `source` over `namespace`, which it cannot change."""
+    finnish_calendar()  # the holiday tables load before the run's clock starts
     run = Run(budget, mutable=False)
     value = _run(run, compile_expression(source), run.globals_for(namespace))
     _check_data("the expression's value", value, run)
@@ -255,6 +257,7 @@ def evaluate(source: str, namespace: Mapping[str, Any], budget: Budget) -> Any:
 
 def execute(source: str, namespace: dict[str, Any], budget: Budget) -> None:
     """Run script `source`; on success `namespace` holds the data it left."""
+    finnish_calendar()  # the holiday tables load before the run's clock starts
     run = Run(budget, mutable=True)
     run_globals = run.globals_for(namespace)
     _run(run, compile_script(source), run_globals)

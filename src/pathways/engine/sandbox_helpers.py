@@ -24,9 +24,6 @@ from RestrictedPython.Guards import safe_builtins
 from pathways import clock
 from pathways.calendar import finnish_calendar
 
-# Built at import, so no script's time budget pays for loading the holiday tables.
-finnish_calendar()
-
 MAX_WORKING_DAYS = 10_000  # about 40 years: the calendar steps day by day
 MAX_ROUND_DIGITS = 4300  # round(1, -10**7) computes 10**(10**7) in C
 

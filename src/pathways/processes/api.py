@@ -14,7 +14,10 @@ from pathways.edge.caller import CallDep
 from pathways.edge.params import RowId
 from pathways.errors import InvalidData
 from pathways.processes import service as processes
+from pathways.processes.camunda import service as camunda
 from pathways.processes.schemas import (
+    CamundaConversionIn,
+    CamundaConversionOut,
     DeploymentOut,
     ModelDetailOut,
     ModelOut,
@@ -45,6 +48,26 @@ async def _xml_body(request: Request) -> bytes:
 def list_models(call: CallDep) -> list[ModelOut]:
     with call.begin() as tx:
         return [ModelOut.of(*row) for row in processes.list_models(tx.session)]
+
+
+@router.post(
+    "/camunda-conversions",
+    responses={422: {"description": "the file is not well-formed BPMN"}},
+)
+def convert_camunda(body: CamundaConversionIn, call: CallDep) -> CamundaConversionOut:
+    """Convert a Camunda 7 model; nothing is stored. Problems name the element and the fix.
+
+    The designer checks the result, adds the forms it names and saves it as a version.
+    """
+    with call.begin() as tx:
+        conversion = camunda.convert_upload(
+            data=body.bpmn.encode("utf-8"),
+            groups=body.groups,
+            key=body.key,
+            actor=tx.actor,
+            settings=tx.settings,
+        )
+    return CamundaConversionOut.of(conversion)
 
 
 @router.get("/{key}")

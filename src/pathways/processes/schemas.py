@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from pathways import engine
 from pathways.errors import Problem
+from pathways.processes.camunda.convert import Conversion
 from pathways.processes.dry_run import DryRunView
 from pathways.processes.models import ProcessModel
 from pathways.processes.service import Deployment
@@ -175,4 +176,38 @@ class DryRunOut(BaseModel):
             path=[PassedOut(element_id=p.element_id, name=p.name, at=p.at) for p in run.path],
             steps=[StepOut(**vars(step)) for step in view.steps],
             timers=[TimerOut(**vars(timer)) for timer in run.timers],
+        )
+
+
+class CamundaConversionIn(BaseModel):
+    """A Camunda 7 model and the organisation kind of each of its candidate groups."""
+
+    bpmn: str = Field(max_length=20_000_000)
+    key: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z_][A-Za-z0-9_.-]{0,99}$",
+        description="the model it is uploaded to: a file of one process gets this id",
+    )
+    groups: dict[Annotated[str, Field(max_length=200)], Annotated[str, Field(max_length=100)]] = (
+        Field(default_factory=dict, max_length=500)
+    )
+
+
+class CamundaConversionOut(BaseModel):
+    """The converted model, the forms it names, the groups it uses, and what to fix."""
+
+    bpmn: str
+    forms: dict[str, dict[str, Any]]
+    groups: list[str]
+    problems: list[ProblemOut]
+    notes: list[ProblemOut]
+
+    @classmethod
+    def of(cls, conversion: Conversion) -> CamundaConversionOut:
+        return cls(
+            bpmn=conversion.xml.decode("utf-8"),
+            forms=conversion.forms,
+            groups=conversion.groups,
+            problems=[ProblemOut.of(p) for p in conversion.problems],
+            notes=[ProblemOut.of(p) for p in conversion.notes],
         )

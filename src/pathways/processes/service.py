@@ -17,6 +17,7 @@ from pathways.forms.service import FormCatalog
 from pathways.people import permissions
 from pathways.people.actors import Actor
 from pathways.processes.models import ProcessModel, ProcessVersion, VersionState
+from pathways.processes.validation import budget, validate_file
 from pathways.settings import Settings
 
 
@@ -31,14 +32,6 @@ class Deployment:
     problems: tuple[Problem, ...]
 
 
-def budget(settings: Settings) -> engine.Budget:
-    config = settings.sandbox
-    engine.configure_workers(workers=config.workers, memory_mb=config.memory_mb)
-    return engine.Budget(
-        seconds=config.seconds, max_size=config.max_size, wall_seconds=config.wall_seconds
-    )
-
-
 def validate(
     session: Session, *, data: bytes, settings: Settings, companions: Sequence[bytes] = ()
 ) -> list[engine.BuiltProcess]:
@@ -47,18 +40,11 @@ def validate(
     A call activity finds its process among `companions` (the other files of the same
     command) before the deployed models, so a library validates on an empty database.
     """
-    forms = FormCatalog(settings.forms_dir)
-    beside = {
-        key: document
-        for document in companions
-        for key in engine.defined_processes(document, max_bytes=settings.max_bpmn_bytes)
-    }
-    return engine.build(
-        data,
-        max_bytes=settings.max_bpmn_bytes,
-        check_form=forms.problem,
-        budget=budget(settings),
-        library=lambda key: beside.get(key) or _deployed_xml(session, key),
+    return validate_file(
+        data=data,
+        settings=settings,
+        library=lambda key: deployed_xml(session, key),
+        companions=companions,
     )
 
 
@@ -262,7 +248,8 @@ def _latest(session: Session, model_id: int) -> ProcessVersion | None:
     )
 
 
-def _deployed_xml(session: Session, key: str) -> bytes | None:
+def deployed_xml(session: Session, key: str) -> bytes | None:
+    """The XML of a model's deployed version, or None: what call activities may call."""
     try:
         return deployed_version(session, key).bpmn_xml.encode("utf-8")
     except NotFound:

@@ -71,14 +71,16 @@ def _check_task(
     if isinstance(task_spec, ServiceTask):
         yield Problem("service tasks are not supported: model the step as a user task", element)
     if isinstance(task_spec, ScriptTask):
-        yield from _compiles(element, "script", task_spec.script, "exec", budget)
+        yield from compile_problems(element, "script", task_spec.script, "exec", budget)
     for what in ("prescript", "postscript"):
         source = getattr(task_spec, what, None)
-        yield from _compiles(element, what.replace("script", "-script"), source, "exec", budget)
+        yield from compile_problems(
+            element, what.replace("script", "-script"), source, "exec", budget
+        )
     for condition, target in getattr(task_spec, "cond_task_specs", []):
         if condition is not None:
             source = condition.args[0]
-            yield from _compiles(element, f"condition to {target}", source, "eval", budget)
+            yield from compile_problems(element, f"condition to {target}", source, "eval", budget)
     if isinstance(task_spec, CatchingEvent) and isinstance(
         task_spec.event_definition, TimerEventDefinition
     ):
@@ -138,7 +140,7 @@ def _check_properties(element: str, task_spec: Any, check_form: FormCheck) -> It
         )
 
 
-def _compiles(
+def compile_problems(
     element: str, what: str, source: str | None, mode: Literal["exec", "eval"], budget: Budget
 ) -> Iterator[Problem]:
     if not source:

@@ -1,4 +1,4 @@
-"""`pathways models …`: validate and deploy BPMN files."""
+"""`pathways models …`: validate and deploy BPMN files and the DMN files they call."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathways.errors import InvalidModel, Problem
 from pathways.people.actors import Actor
 from pathways.processes import service as processes
 from pathways.processes.schemas import DeploymentOut, ModelOut
-from pathways.processes.service import Deployment
+from pathways.processes.service import DecisionFile, Deployment
 from pathways.settings import Settings
 
 models = typer.Typer(help="Pathway models (BPMN files).", no_args_is_help=True)
@@ -28,10 +28,39 @@ def _read(path: Path, limit: int) -> bytes:
         fail(f"{path}: {error.strerror}", EXIT_NOT_FOUND)
 
 
-def _check_file(session: Session, settings: Settings, path: Path) -> list[dict[str, Any]]:
-    data = _read(path, settings.max_bpmn_bytes)
+def _split(files: list[Path], limit: int) -> tuple[list[tuple[Path, bytes]], list[DecisionFile]]:
+    """The BPMN files and the DMN files (decision tables) among `files`, read."""
+    models: list[tuple[Path, bytes]] = []
+    decisions: list[DecisionFile] = []
+    for path in files:
+        data = _read(path, limit)
+        if processes.is_decision_file(path.name, data):
+            decisions.append(processes.decision_file(path.name, data))
+        else:
+            models.append((path, data))
+    if not models:
+        fail("no BPMN file given: DMN files are deployed with the models that call them", EXIT_DATA)
+    return models, decisions
+
+
+def _check_files(session: Session, settings: Settings, files: list[Path]) -> list[dict[str, Any]]:
+    models, decisions = _split(files, settings.max_bpmn_bytes)
+    return [
+        row
+        for path, data in models
+        for row in _check_file(session, settings, path, data, decisions)
+    ]
+
+
+def _check_file(
+    session: Session,
+    settings: Settings,
+    path: Path,
+    data: bytes,
+    decisions: list[DecisionFile],
+) -> list[dict[str, Any]]:
     try:
-        built = processes.validate(session, data=data, settings=settings)
+        built = processes.validate(session, data=data, settings=settings, decisions=decisions)
     except InvalidModel as error:
         return [{"file": str(path), "process": None, "problems": [str(p) for p in error.problems]}]
     return [
@@ -42,8 +71,9 @@ def _check_file(session: Session, settings: Settings, path: Path) -> list[dict[s
 
 @models.command("validate")
 def validate(files: list[Path], as_json: bool = typer.Option(False, "--json")) -> None:
-    """Check files without deploying: every problem, with its element id."""
-    report = run(lambda s, cfg: [row for path in files for row in _check_file(s, cfg, path)])
+    """Check BPMN files (with the DMN files they call) without deploying: every problem,
+    with its element id."""
+    report = run(lambda s, cfg: _check_files(s, cfg, files))
     if as_json:
         emit_json(report)
     else:
@@ -60,11 +90,16 @@ def _deploy_files(
     session: Session, settings: Settings, files: list[Path], draft: bool
 ) -> list[Deployment]:
     done: list[Deployment] = []
-    for path in files:
-        data = _read(path, settings.max_bpmn_bytes)
+    models, decisions = _split(files, settings.max_bpmn_bytes)
+    for path, data in models:
         try:
             done += processes.deploy(
-                session, data=data, actor=Actor.operator(), settings=settings, draft=draft
+                session,
+                data=data,
+                actor=Actor.operator(),
+                settings=settings,
+                draft=draft,
+                decisions=decisions,
             )
         except InvalidModel as error:  # name the file: a deploy may cover several
             raise InvalidModel([Problem(f"{path.name}: {p}") for p in error.problems]) from None
@@ -77,7 +112,8 @@ def deploy(
     draft: bool = typer.Option(False, "--draft", help="store as a draft even with problems"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Deploy every executable process in the files as a new version (all files or none)."""
+    """Deploy every executable process in the BPMN files as a new version (all files or
+    none), with the decision tables of the DMN files given beside them."""
     deployments = run(lambda s, cfg: _deploy_files(s, cfg, files, draft))
     rows = [DeploymentOut.of(d) for d in deployments]
     if as_json:

@@ -17,7 +17,7 @@ from pathways.people.models import (
     Organisation,
     User,
 )
-from pathways.processes.models import ProcessModel, ProcessVersion
+from pathways.processes.models import ProcessDecision, ProcessModel, ProcessVersion
 from pathways.record.models import Consent, RecordCorrection, RecordEntry, StepReopening
 from pathways.tasks.models import Task, TaskCount, TaskDraft
 
@@ -40,6 +40,7 @@ __all__ = [
     "Organisation",
     "OutgoingMail",
     "ProcessInstance",
+    "ProcessDecision",
     "ProcessModel",
     "ProcessVersion",
     "RecordCorrection",

@@ -16,8 +16,16 @@ from pathways.errors import Conflict, InvalidModel, NotFound, PreconditionFailed
 from pathways.forms.service import FormCatalog
 from pathways.people import permissions
 from pathways.people.actors import Actor
-from pathways.processes.models import ProcessModel, ProcessVersion, VersionState
+from pathways.processes.models import (
+    ProcessDecision,
+    ProcessModel,
+    ProcessVersion,
+    VersionState,
+)
 from pathways.settings import Settings
+
+# A DMN file given beside a model (file name and bytes).
+DecisionFile = engine.DecisionFile
 
 
 @dataclass(frozen=True)
@@ -39,8 +47,15 @@ def budget(settings: Settings) -> engine.Budget:
     )
 
 
-def validate(session: Session, *, data: bytes, settings: Settings) -> list[engine.BuiltProcess]:
-    """Build every process in the file; structural faults raise, lint problems are listed."""
+def validate(
+    session: Session,
+    *,
+    data: bytes,
+    settings: Settings,
+    decisions: Sequence[engine.DecisionFile] = (),
+) -> list[engine.BuiltProcess]:
+    """Build every process in the file with the DMN files given; structural faults raise,
+    lint problems are listed. A decision given in no file comes from the deployed ones."""
     forms = FormCatalog(settings.forms_dir)
     return engine.build(
         data,
@@ -48,6 +63,8 @@ def validate(session: Session, *, data: bytes, settings: Settings) -> list[engin
         check_form=forms.problem,
         budget=budget(settings),
         library=lambda key: _deployed_xml(session, key),
+        decision_files=decisions,
+        decision_library=lambda decision_id: _deployed_decision(session, decision_id),
     )
 
 
@@ -60,18 +77,22 @@ def deploy(
     draft: bool = False,
     key: str | None = None,
     if_match: str | None = None,
+    decisions: Sequence[engine.DecisionFile] | None = None,
 ) -> list[Deployment]:
     """Store each process of the file as a new version; deploy it unless `draft`.
 
     A file whose processes have lint problems is refused whole unless kept as a draft.
     With `key`, the file must hold that process (a route names the model it saves).
     With `if_match`, the model's latest version must still be the one the caller edited.
-    Deploying what the latest version already holds changes nothing.
+    Deploying what the latest version already holds changes nothing. Without `decisions`,
+    a save of a model (`key`) keeps the DMN files of its latest version.
     """
     permissions.require_designer(actor)
     if key is not None:
         _require_latest(session, key, if_match)
-    built = validate(session, data=data, settings=settings)
+        if decisions is None:
+            decisions = _latest_decisions(session, key)
+    built = validate(session, data=data, settings=settings, decisions=decisions or ())
     if key is not None and key not in {process.key for process in built}:
         found = len(built)
         raise InvalidModel(
@@ -93,7 +114,7 @@ def _store(
     draft: bool,
 ) -> Deployment:
     forms = {name: catalog.load(name) for name in built.forms} if not built.problems else {}
-    digest = _digest(data, built.spec, forms)
+    digest = _digest(data, built.spec, forms, built.decisions)
     model = _model(session, built)
     state = VersionState.DRAFT if draft else VersionState.DEPLOYED
     latest = _latest(session, model.id)
@@ -114,6 +135,10 @@ def _store(
         deployed_at=None if draft else now,
     )
     session.add(version)
+    version.decisions = [
+        ProcessDecision(decision_id=d, file_name=f.name, dmn_xml=f.data.decode("utf-8"))
+        for d, f in built.decisions
+    ]
     session.flush()
     audit.record(
         session,
@@ -158,8 +183,9 @@ def latest_version(session: Session, key: str) -> ProcessVersion:
 
 def problems_of(session: Session, *, version: ProcessVersion, settings: Settings) -> list[Problem]:
     """What validation and lint say about a stored version now (forms may have changed)."""
+    data = version.bpmn_xml.encode("utf-8")
     try:
-        built = validate(session, data=version.bpmn_xml.encode("utf-8"), settings=settings)
+        built = validate(session, data=data, settings=settings, decisions=decision_files(version))
     except InvalidModel as error:
         return error.problems
     return [p for process in built if process.key == version.model.key for p in process.problems]
@@ -193,15 +219,14 @@ def deploy_version(
 
 def _rebuild(session: Session, version: ProcessVersion, settings: Settings) -> None:
     data = version.bpmn_xml.encode("utf-8")
-    built = next(
-        p for p in validate(session, data=data, settings=settings) if p.key == version.model.key
-    )
+    processes = validate(session, data=data, settings=settings, decisions=decision_files(version))
+    built = next(p for p in processes if p.key == version.model.key)
     if built.problems:
         raise InvalidModel(list(built.problems))
     catalog = FormCatalog(settings.forms_dir)
     forms = {name: catalog.load(name) for name in built.forms}
     version.spec, version.forms, version.kinds = built.spec, forms, list(built.kinds)
-    version.sha256 = _digest(data, built.spec, forms)
+    version.sha256 = _digest(data, built.spec, forms, built.decisions)
 
 
 def retire_version(session: Session, *, key: str, number: int, actor: Actor) -> ProcessVersion:
@@ -223,12 +248,65 @@ def retire_version(session: Session, *, key: str, number: int, actor: Actor) -> 
     return version
 
 
-def _digest(data: bytes, spec: str, forms: Mapping[str, object]) -> str:
-    """Names what a version runs: its XML, its built spec (called processes included), its forms."""
+def _digest(
+    data: bytes,
+    spec: str,
+    forms: Mapping[str, object],
+    decisions: Sequence[tuple[str, engine.DecisionFile]],
+) -> str:
+    """Names what a version runs: its XML, its built spec (called processes and decision
+    tables included), its forms, and the DMN files as the designer wrote them."""
     hasher = hashlib.sha256(data)
     hasher.update(spec.encode())
     hasher.update(json.dumps(forms, sort_keys=True).encode())
+    for decision_id, file in decisions:
+        hasher.update(f"\0{decision_id}\0{file.name}\0".encode())
+        hasher.update(file.data)
     return hasher.hexdigest()
+
+
+def _latest_decisions(session: Session, key: str) -> list[engine.DecisionFile]:
+    model = session.scalar(select(ProcessModel).where(ProcessModel.key == key))
+    latest = _latest(session, model.id) if model is not None else None
+    return decision_files(latest) if latest is not None else []
+
+
+def is_decision_file(name: str, data: bytes) -> bool:
+    """Whether a file given beside a model holds DMN decision tables rather than BPMN."""
+    return name.lower().endswith(".dmn") or engine.is_dmn(data)
+
+
+def decision_file(name: str, data: bytes) -> engine.DecisionFile:
+    return engine.DecisionFile(name, data)
+
+
+def decision_of(version: ProcessVersion, decision_id: str) -> ProcessDecision:
+    for decision in version.decisions:
+        if decision.decision_id == decision_id:
+            return decision
+    raise NotFound("the version calls no decision with that id")
+
+
+def decision_files(version: ProcessVersion) -> list[engine.DecisionFile]:
+    """The DMN files stored with a version, one per decision."""
+    return [engine.DecisionFile(d.file_name, d.dmn_xml.encode("utf-8")) for d in version.decisions]
+
+
+def _deployed_decision(session: Session, decision_id: str) -> engine.DecisionFile | None:
+    """The decision as the newest deployed version that calls it holds it."""
+    found = session.scalar(
+        select(ProcessDecision)
+        .join(ProcessVersion)
+        .where(
+            ProcessDecision.decision_id == decision_id,
+            ProcessVersion.state == VersionState.DEPLOYED,
+        )
+        .order_by(ProcessVersion.deployed_at.desc(), ProcessVersion.id.desc())
+        .limit(1)
+    )
+    if found is None:
+        return None
+    return engine.DecisionFile(found.file_name, found.dmn_xml.encode("utf-8"))
 
 
 def _model(session: Session, built: engine.BuiltProcess) -> ProcessModel:

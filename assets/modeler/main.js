@@ -1,9 +1,11 @@
 // The modeler page: edit a pathway in bpmn-js, save it with If-Match, see problems on
 // their elements, deploy and retire versions, compare two versions on the diagram,
-// move running cases to a new version, preview forms and dry-run the model.
+// move running cases to a new version, preview forms and dry-run the model, and edit the
+// decision tables its business rule tasks call (dmn-js), saved with the model.
 import BpmnModeler from "bpmn-js/lib/Modeler";
 import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule } from "bpmn-js-properties-panel";
 import { call, startSession } from "./api.js";
+import { calledDecision, DecisionTables } from "./decisions.js";
 import { pathwaysPropertiesModule, readProperty } from "./pathways-properties.js";
 import spiffworkflow from "./spiffworkflow-moddle.js";
 
@@ -21,6 +23,12 @@ const modeler = new BpmnModeler({
     pathwaysPropertiesModule({ kinds: JSON.parse(root.dataset.kinds), forms: () => state.forms }),
   ],
   moddleExtensions: { spiffworkflow },
+});
+const texts = JSON.parse(root.dataset.texts);
+const decisions = new DecisionTables({
+  container: $("decision-canvas"),
+  choice: $("decision-choice"),
+  language: document.documentElement.lang,
 });
 const canvas = modeler.get("canvas");
 const overlays = modeler.get("overlays");
@@ -121,6 +129,7 @@ async function open(number) {
   const latest = state.versions[state.versions.length - 1];
   if (latest && latest.number === number) state.etag = answer.etag;
   $("current").textContent = `version ${number}`;
+  await decisions.load(key, number);
   const problems = await call("GET", `/api/models/${encodeURIComponent(key)}/versions/${number}/problems`);
   drawProblems(problems.ok ? problems.data : []);
 }
@@ -128,7 +137,9 @@ async function open(number) {
 async function save(xml) {
   if (xml === undefined) xml = (await modeler.saveXML({ format: true })).xml;
   const headers = state.etag ? { "If-Match": state.etag } : {};
-  const answer = await call("POST", `/api/models/${encodeURIComponent(key)}/versions?deploy=false`, { xml, headers });
+  const files = await decisions.files();
+  const sent = files ? { body: { bpmn: xml, decisions: files }, headers } : { xml, headers };
+  const answer = await call("POST", `/api/models/${encodeURIComponent(key)}/versions?deploy=false`, sent);
   if (answer.status === 412) {
     return status("Someone else saved this pathway meanwhile. Reload the page and apply your changes again.", true);
   }
@@ -347,10 +358,36 @@ async function openConverted() {
   status($("camunda").dataset.converted);
 }
 
+// A business rule task links to the decision table it calls.
+function linkDecision(element) {
+  const target = $("decision-link");
+  target.replaceChildren();
+  if (!element || element.businessObject.$type !== "bpmn:BusinessRuleTask") return;
+  const decisionId = calledDecision(element.businessObject);
+  if (!decisionId) return target.append(text("span", texts.no_decision));
+  if (!decisions.tables.has(decisionId)) return target.append(text("span", `${texts.missing_decision} ${decisionId}`));
+  target.append(
+    button(`${texts.open_decision} ${decisionId}`, async () => {
+      await decisions.show(decisionId);
+      $("decisions").scrollIntoView();
+    }, "open-decision"),
+  );
+}
+
+async function importDecision() {
+  const file = $("decision-file").files[0];
+  if (!file) return status(texts.choose_dmn, true);
+  const added = await decisions.add(file.name, await file.text());
+  if (!added) return status(texts.not_dmn, true);
+  status(`${texts.added_decision} ${added}`);
+}
+
 // A listener that returns a value stops the event for later listeners (the properties
 // panel among them): return nothing.
 modeler.get("eventBus").on("selection.changed", ({ newSelection }) => {
-  previewForm(newSelection.length === 1 ? newSelection[0] : null);
+  const selected = newSelection.length === 1 ? newSelection[0] : null;
+  previewForm(selected);
+  linkDecision(selected);
 });
 
 async function start() {
@@ -368,6 +405,7 @@ async function start() {
   $("import").addEventListener("click", importFile);
   $("camunda-convert").addEventListener("click", () => state.camunda && convertCamunda(state.camunda.xml, chosenGroups()));
   $("camunda-open").addEventListener("click", openConverted);
+  $("decision-import").addEventListener("click", importDecision);
   for (const id of ["diff-to", "migrate-to"]) $(id).addEventListener("change", () => ($(id).dataset.touched = "1"));
   root.dataset.ready = "true";
   status(`Editing ${key}`);

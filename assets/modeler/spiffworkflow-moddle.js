@@ -1,4 +1,5 @@
-// The part of SpiffWorkflow's BPMN extension Pathways reads: named properties.
+// The part of SpiffWorkflow's BPMN extension Pathways reads: named properties, and the
+// decision a business rule task calls.
 export default {
   name: "SpiffWorkflow",
   uri: "http://spiffworkflow.org/bpmn/schema/1.0/core",
@@ -18,6 +19,11 @@ export default {
         { name: "name", type: "String", isAttr: true },
         { name: "value", type: "String", isAttr: true },
       ],
+    },
+    {
+      name: "CalledDecisionId",
+      superClass: ["Element"],
+      properties: [{ name: "value", type: "String", isBody: true }],
     },
   ],
 };

@@ -1,7 +1,8 @@
-"""`pathways models …`: validate, deploy and import (Camunda 7) BPMN files.
+"""`pathways models …`: validate, deploy and import (Camunda 7) BPMN files, and the DMN
+files they call.
 
-`validate` opens the database only if a file calls a process it does not hold, so
-checking a file alone starts without the database layer.
+`validate` opens the database only if a file calls a process or a decision it does not
+hold, so checking a file alone starts without the database layer.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathways.errors import InvalidModel, Problem
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from pathways.processes.service import Deployment
+    from pathways.processes.service import DecisionFile, Deployment
     from pathways.settings import Settings
 
 models = typer.Typer(help="Pathway models (BPMN files).", no_args_is_help=True)
@@ -40,14 +41,46 @@ def _deployed_xml(key: str) -> bytes | None:
     return run(lambda session, _: processes.deployed_xml(session, key))
 
 
+def _deployed_decision(decision_id: str) -> DecisionFile | None:
+    from pathways.processes import service as processes
+
+    return run(lambda session, _: processes.deployed_decision(session, decision_id))
+
+
+def _split(files: list[Path], limit: int) -> tuple[list[tuple[Path, bytes]], list[DecisionFile]]:
+    """The BPMN files and the DMN files (decision tables) among `files`, read."""
+    from pathways.processes.validation import decision_file, is_decision_file
+
+    models: list[tuple[Path, bytes]] = []
+    decisions: list[DecisionFile] = []
+    for path in files:
+        data = _read(path, limit)
+        if is_decision_file(path.name, data):
+            decisions.append(decision_file(path.name, data))
+        else:
+            models.append((path, data))
+    if not models:
+        fail("no BPMN file given: DMN files are deployed with the models that call them", EXIT_DATA)
+    return models, decisions
+
+
 def _check_file(
-    settings: Settings, path: Path, data: bytes, companions: list[bytes]
+    settings: Settings,
+    path: Path,
+    data: bytes,
+    companions: list[bytes],
+    decisions: list[DecisionFile],
 ) -> list[dict[str, Any]]:
     from pathways.processes.validation import validate_file
 
     try:
         built = validate_file(
-            data=data, settings=settings, library=_deployed_xml, companions=companions
+            data=data,
+            settings=settings,
+            library=_deployed_xml,
+            companions=companions,
+            decisions=decisions,
+            decision_library=_deployed_decision,
         )
     except InvalidModel as error:
         return [{"file": str(path), "process": None, "problems": [str(p) for p in error.problems]}]
@@ -59,17 +92,18 @@ def _check_file(
 
 @models.command("validate")
 def validate(files: list[Path], as_json: bool = typer.Option(False, "--json")) -> None:
-    """Check files without deploying: every problem, with its element id."""
+    """Check BPMN files (with the DMN files they call) without deploying: every problem,
+    with its element id."""
     from pathways.settings import get_settings
 
     settings = get_settings()
     with guarded():
-        documents = {path: _read(path, settings.max_bpmn_bytes) for path in files}
-        companions = list(documents.values())
+        models, decisions = _split(files, settings.max_bpmn_bytes)
+        companions = [data for _, data in models]
         report = [
             row
-            for path, data in documents.items()
-            for row in _check_file(settings, path, data, companions)
+            for path, data in models
+            for row in _check_file(settings, path, data, companions, decisions)
         ]
     if as_json:
         emit_json(report)
@@ -90,11 +124,16 @@ def _deploy_files(
     from pathways.processes import service as processes
 
     done: list[Deployment] = []
-    for path in files:
-        data = _read(path, settings.max_bpmn_bytes)
+    models, decisions = _split(files, settings.max_bpmn_bytes)
+    for path, data in models:
         try:
             done += processes.deploy(
-                session, data=data, actor=Actor.operator(), settings=settings, draft=draft
+                session,
+                data=data,
+                actor=Actor.operator(),
+                settings=settings,
+                draft=draft,
+                decisions=decisions,
             )
         except InvalidModel as error:  # name the file: a deploy may cover several
             raise InvalidModel([Problem(f"{path.name}: {p}") for p in error.problems]) from None
@@ -107,7 +146,8 @@ def deploy(
     draft: bool = typer.Option(False, "--draft", help="store as a draft even with problems"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Deploy every executable process in the files as a new version (all files or none)."""
+    """Deploy every executable process in the BPMN files as a new version (all files or
+    none), with the decision tables of the DMN files given beside them."""
     from pathways.processes.schemas import DeploymentOut
 
     deployments = run(lambda s, cfg: _deploy_files(s, cfg, files, draft))

@@ -18,7 +18,7 @@ from pathways.people.models import (
     Organisation,
     User,
 )
-from pathways.processes.models import ProcessModel, ProcessVersion
+from pathways.processes.models import ProcessDecision, ProcessModel, ProcessVersion
 from pathways.record.models import Consent, RecordCorrection, RecordEntry, StepReopening
 from pathways.tasks.models import Task, TaskCount, TaskDraft
 
@@ -42,6 +42,7 @@ __all__ = [
     "Organisation",
     "OutgoingMail",
     "ProcessInstance",
+    "ProcessDecision",
     "ProcessModel",
     "ProcessVersion",
     "RecordCorrection",

@@ -1,8 +1,9 @@
 """The engine: the only code that imports SpiffWorkflow.
 
 Contract:
-- `build` turns untrusted BPMN bytes into deployable specs plus lint problems; it
-  parses with entities, DTDs and network off.
+- `build` turns untrusted BPMN bytes (and the DMN files beside them) into deployable
+  specs plus lint problems; it parses with entities, DTDs and network off. A built spec
+  carries the decision tables its business rule tasks call.
 - Every change to a case goes through a `Pathway` (start, complete, deliver,
   fire_timers, reopen, cancel) and comes back as an `Advance`: the new state and its
   projection (open human tasks, waiting timers, what completed, was cancelled or fired,
@@ -20,6 +21,7 @@ Contract:
 from pathways.engine.build import BuiltProcess, build, defined_processes
 from pathways.engine.compare import ModelDiff, compare
 from pathways.engine.data import check_incoming
+from pathways.engine.dmn_xml import DecisionFile, is_dmn
 from pathways.engine.dry_run import Answer, DryRun, HumanStep, TimerRun, dry_run
 from pathways.engine.lint import FormCheck, FormKind
 from pathways.engine.migration import migrate
@@ -45,6 +47,8 @@ __all__ = [
     "Advance",
     "Budget",
     "BuiltProcess",
+    "DecisionFile",
+    "is_dmn",
     "FormCheck",
     "FormKind",
     "OpenTask",

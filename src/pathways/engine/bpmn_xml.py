@@ -1,4 +1,4 @@
-"""Reading untrusted BPMN XML: size cap, no DTD, no entities, no network.
+"""Reading untrusted BPMN (and DMN) XML: size cap, no DTD, no entities, no network.
 
 Uploaded models come from people and systems we do not control, so the parser never
 resolves an entity or loads anything, and a document that even declares a DOCTYPE is
@@ -28,10 +28,22 @@ def _parser() -> etree.XMLParser:
 
 def parse_bpmn(data: bytes, *, max_bytes: int) -> etree._Element:
     """The root `definitions` element of a BPMN document, or `InvalidModel`."""
+    root = parse_xml(data, max_bytes=max_bytes, what="BPMN")
+    if root.tag != f"{{{BPMN_NS}}}definitions":
+        raise InvalidModel([Problem("the root element is not BPMN 2.0 definitions")])
+    return root
+
+
+def parse_xml(data: bytes, *, max_bytes: int, what: str, label: str = "") -> etree._Element:
+    """The root element of an untrusted XML document, or `InvalidModel`.
+
+    `label` (a file name) prefixes each problem when several files are read at once.
+    """
+    prefix = f"{label}: " if label else ""
     if len(data) > max_bytes:
-        raise InvalidModel([Problem(f"the file is larger than {max_bytes} bytes")])
+        raise InvalidModel([Problem(f"{prefix}the file is larger than {max_bytes} bytes")])
     if not data.strip():
-        raise InvalidModel([Problem("the file is empty")])
+        raise InvalidModel([Problem(f"{prefix}the file is empty")])
     try:
         data.decode("utf-8")  # versions are stored as text: the file must be UTF-8 already
     except UnicodeDecodeError:
@@ -39,12 +51,12 @@ def parse_bpmn(data: bytes, *, max_bytes: int) -> etree._Element:
     try:
         root = etree.fromstring(data, parser=_parser())
     except etree.XMLSyntaxError as error:
-        raise InvalidModel([Problem(f"not well-formed XML: {_first_line(error)}")]) from None
+        raise InvalidModel(
+            [Problem(f"{prefix}not well-formed XML: {_first_line(error)}")]
+        ) from None
     docinfo = root.getroottree().docinfo
     if getattr(docinfo, "doctype", "") or docinfo.internalDTD is not None:
-        raise InvalidModel([Problem("a DOCTYPE is not allowed in a BPMN file")])
-    if root.tag != f"{{{BPMN_NS}}}definitions":
-        raise InvalidModel([Problem("the root element is not BPMN 2.0 definitions")])
+        raise InvalidModel([Problem(f"{prefix}a DOCTYPE is not allowed in a {what} file")])
     return root
 
 

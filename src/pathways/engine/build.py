@@ -8,7 +8,7 @@ returned with each process so a model can still be kept as a draft while they ar
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +17,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
+from pathways.engine import decisions as dmn
 from pathways.engine import structure
 from pathways.engine.bpmn_xml import (
     BPMN_NS,
@@ -24,6 +25,12 @@ from pathways.engine.bpmn_xml import (
     owning_processes,
     parse_bpmn,
     process_ids,
+)
+from pathways.engine.dmn_xml import (
+    DecisionFile,
+    ParsedDecisions,
+    called_decisions,
+    policy_problems,
 )
 from pathways.engine.lanes import apply_defaults
 from pathways.engine.lint import FormCheck, forms_named, lane_kinds, lint
@@ -47,6 +54,8 @@ class BuiltProcess:
     forms: tuple[str, ...]
     kinds: tuple[str, ...]
     problems: tuple[Problem, ...]
+    # Each decision its business rule tasks call, with its DMN file, kept with the version.
+    decisions: tuple[tuple[str, DecisionFile], ...] = ()
 
 
 def build(
@@ -56,8 +65,10 @@ def build(
     check_form: FormCheck,
     budget: Budget,
     library: Library = lambda _key: None,
+    decision_files: Sequence[DecisionFile] = (),
+    decision_library: dmn.DecisionLibrary = lambda _id: None,
 ) -> list[BuiltProcess]:
-    """Every executable process in `data`, built and linted.
+    """Every executable process in `data`, built and linted, with the DMN files given.
 
     Structural faults of the file, its processes and the processes they call raise
     `InvalidModel` together, with the lint problems of whatever did build.
@@ -66,10 +77,15 @@ def build(
     keys = executable_process_ids(root)
     if not keys:
         raise InvalidModel([Problem('the file has no executable process (isExecutable="true")')])
-    run = _Run(root, max_bytes, faults=structure.problems(root))
+    given = dmn.read_files(decision_files, max_bytes=max_bytes)
+    deployed = {ref for _, _, ref in called_decisions(root) if ref and ref not in given}
+    known = set(given) | {ref for ref in deployed if decision_library(ref) is not None}
+    faults = structure.problems(root) + dmn.missing_references(root, known)
+    run = _Run(root, max_bytes, faults=faults)
     if not run.guarded(lambda: run.parser.add_bpmn_xml(root.getroottree(), "model.bpmn")):
         raise InvalidModel(run.faults)
     run.guarded(lambda: run.add_called_processes(library))
+    run.guarded(lambda: run.add_decisions(given, decision_library))
     built = [b for key in keys if (b := run.build_one(key, check_form, budget))]
     if run.faults:
         raise InvalidModel(run.faults + [p for b in built for p in b.problems])
@@ -93,6 +109,7 @@ class _Run:
     faults: list[Problem]
     parser: SpiffBpmnParser = field(default_factory=SpiffBpmnParser)  # schema checked above
     unknown: set[str] = field(default_factory=set)  # called processes nobody defines
+    decisions: dict[str, ParsedDecisions] = field(default_factory=dict)  # by decision id
     defaults: dict[str, OrganisationKind] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -117,6 +134,14 @@ class _Run:
                 self.parser.add_bpmn_xml(called.getroottree(), key)
         self.faults.append(Problem(f"call activities nest deeper than {_MAX_CALL_DEPTH} levels"))
 
+    def add_decisions(
+        self, given: dict[str, ParsedDecisions], library: dmn.DecisionLibrary
+    ) -> None:
+        wanted = self.parser.get_dmn_dependencies()
+        self.decisions = dmn.resolve(wanted, given, library, max_bytes=self.max_bytes)
+        for parsed in {id(p): p for p in self.decisions.values()}.values():
+            self.parser.add_dmn_xml(parsed.root, parsed.name)
+
     def build_one(self, key: str, check_form: FormCheck, budget: Budget) -> BuiltProcess | None:
         specs: dict[str, Any] = {}
 
@@ -135,6 +160,11 @@ class _Run:
         ):
             return None
         every = [spec, *specs.values()]
+        used = {d: self.decisions[d] for d in dmn.decisions_used(every, self.decisions.values())}
+        for parsed in used.values():
+            problems.extend(policy_problems(parsed))
+        if not self.guarded(lambda: problems.extend(dmn.lint_tables(every, budget))):
+            return None
         return BuiltProcess(
             key=key,
             name=spec.description or key,
@@ -143,6 +173,7 @@ class _Run:
             forms=tuple(forms_named(every)),
             kinds=tuple(lane_kinds(every)),
             problems=tuple(problems),
+            decisions=tuple((d, DecisionFile(p.name, p.data)) for d, p in used.items()),
         )
 
     def guarded(self, step: Callable[[], object]) -> bool:

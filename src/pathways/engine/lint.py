@@ -85,14 +85,16 @@ def _check_task(
         yield from _check_properties(element, task_spec, check_form)
     yield from _cannot_run(element, task_spec)
     if isinstance(task_spec, ScriptTask):
-        yield from _compiles(element, "script", task_spec.script, "exec", budget)
+        yield from compile_problems(element, "script", task_spec.script, "exec", budget)
     for what in ("prescript", "postscript"):
         source = getattr(task_spec, what, None)
-        yield from _compiles(element, what.replace("script", "-script"), source, "exec", budget)
+        yield from compile_problems(
+            element, what.replace("script", "-script"), source, "exec", budget
+        )
     for condition, target in getattr(task_spec, "cond_task_specs", []):
         if condition is not None:
             source = condition.args[0]
-            yield from _compiles(element, f"condition to {target}", source, "eval", budget)
+            yield from compile_problems(element, f"condition to {target}", source, "eval", budget)
     if isinstance(task_spec, CatchingEvent) and isinstance(
         task_spec.event_definition, TimerEventDefinition
     ):
@@ -134,7 +136,7 @@ def _check_properties(element: str, task_spec: Any, check_form: FormCheck) -> It
         )
 
 
-def _compiles(
+def compile_problems(
     element: str, what: str, source: str | None, mode: Literal["exec", "eval"], budget: Budget
 ) -> Iterator[Problem]:
     if not source:

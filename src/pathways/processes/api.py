@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
+from pydantic import ValidationError
 
 from pathways.edge.caller import CallDep
 from pathways.edge.params import RowId
@@ -18,10 +19,12 @@ from pathways.processes.camunda import service as camunda
 from pathways.processes.schemas import (
     CamundaConversionIn,
     CamundaConversionOut,
+    DecisionOut,
     DeploymentOut,
     ModelDetailOut,
     ModelOut,
     ProblemOut,
+    VersionIn,
     VersionOut,
 )
 
@@ -37,11 +40,31 @@ IfMatch = Annotated[
 ]
 
 
-async def _xml_body(request: Request) -> bytes:
+Upload = tuple[bytes, list[processes.DecisionFile] | None]
+
+
+async def _upload(request: Request) -> Upload:
+    """The BPMN file (`application/xml`), or the BPMN file with its DMN files (JSON)."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if kind not in _XML_TYPES:
-        raise InvalidData("send the BPMN file as application/xml")
-    return await request.body()
+    if kind in _XML_TYPES:
+        return await request.body(), None
+    if kind != "application/json":
+        raise InvalidData(
+            "send the BPMN file as application/xml, or it and its DMN files as application/json"
+        )
+    try:
+        upload = VersionIn.model_validate_json(await request.body())
+    except ValidationError as error:
+        raise InvalidData("the body is not a model with its decisions", _reasons(error)) from None
+    decisions = [processes.decision_file(d.name, d.xml.encode()) for d in upload.decisions]
+    return upload.bpmn.encode(), decisions
+
+
+def _reasons(error: ValidationError) -> list[str]:
+    return [
+        ".".join(str(part) for part in issue["loc"]) + f": {issue['msg']}"
+        for issue in error.errors()[:20]
+    ]
 
 
 @router.get("")
@@ -82,7 +105,10 @@ def get_model(key: str, call: CallDep) -> ModelDetailOut:
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {"application/xml": {"schema": {"type": "string"}}},
+            "content": {
+                "application/xml": {"schema": {"type": "string"}},
+                "application/json": {"schema": VersionIn.model_json_schema()},
+            },
         }
     },
     responses={
@@ -94,19 +120,23 @@ def save_version(
     key: str,
     call: CallDep,
     response: Response,
-    data: Annotated[bytes, Depends(_xml_body)],
+    upload: Annotated[Upload, Depends(_upload)],
     if_match: IfMatch = None,
     deploy: Annotated[bool, Query(description="false keeps a draft, even with problems")] = True,
 ) -> list[DeploymentOut]:
     """Validate the BPMN file, store it as the model's next version and deploy it.
 
-    The answer lists each problem with its element id, and its ETag is the new latest
-    version's, ready for the next save's If-Match.
+    Sent as JSON, the DMN files given are the decision tables of the version; sent as
+    XML, the version keeps the decision tables of the latest one. The answer lists each
+    problem with its element id, and its ETag is the new latest version's, ready for the
+    next save's If-Match.
     """
+    data, decisions = upload
     with call.begin() as tx:
         done = processes.deploy(
             tx.session,
             data=data,
+            decisions=decisions,
             actor=tx.actor,
             settings=tx.settings,
             draft=not deploy,
@@ -129,6 +159,32 @@ def version_xml(key: str, number: RowId, call: CallDep) -> Response:
     return Response(
         xml, media_type="application/xml", headers={"ETag": tag, "Cache-Control": "no-cache"}
     )
+
+
+@router.get("/{key}/versions/{number}/decisions")
+def version_decisions(key: str, number: RowId, call: CallDep) -> list[DecisionOut]:
+    """The decisions the version's business rule tasks call, with their DMN files."""
+    with call.begin() as tx:
+        version = processes.get_version(tx.session, key, number)
+        return [DecisionOut.model_validate(d) for d in version.decisions]
+
+
+@router.get(
+    "/{key}/versions/{number}/decisions/{decision_id}",
+    response_class=Response,
+    responses={200: {"content": {"application/xml": {"schema": {"type": "string"}}}}},
+)
+def decision_xml(
+    key: str,
+    number: RowId,
+    decision_id: Annotated[str, Path(max_length=128)],
+    call: CallDep,
+) -> Response:
+    """The DMN file of one decision, as the version holds it."""
+    with call.begin() as tx:
+        version = processes.get_version(tx.session, key, number)
+        xml = processes.decision_of(version, decision_id).dmn_xml
+    return Response(xml, media_type="application/xml", headers={"Cache-Control": "no-cache"})
 
 
 @router.get("/{key}/versions/{number}/problems")

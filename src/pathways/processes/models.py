@@ -57,3 +57,26 @@ class ProcessVersion(Base):
     deployed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     model: Mapped[ProcessModel] = relationship(back_populates="versions")
+    decisions: Mapped[list[ProcessDecision]] = relationship(
+        back_populates="version", order_by="ProcessDecision.decision_id"
+    )
+
+
+class ProcessDecision(Base):
+    """A DMN decision a version's business rule tasks call, with the file that defines it.
+
+    The built spec already carries the decision table, so running cases never read this;
+    it is what the modeler shows and edits, and what later models reuse by decision id.
+    """
+
+    __tablename__ = "process_decision"
+    __table_args__ = (UniqueConstraint("version_id", "decision_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("process_version.id", ondelete="CASCADE"), index=True
+    )
+    decision_id: Mapped[str] = mapped_column(String(128), index=True)
+    file_name: Mapped[str] = mapped_column(String(200))
+    dmn_xml: Mapped[str] = mapped_column(Text, deferred=True)
+    version: Mapped[ProcessVersion] = relationship(back_populates="decisions")

@@ -26,6 +26,31 @@ class ProblemOut(BaseModel):
         return cls(element_id=problem.element_id, message=problem.message)
 
 
+class DecisionIn(BaseModel):
+    """A DMN file saved with a model: its file name and XML."""
+
+    name: str = Field(min_length=1, max_length=200, pattern=r"^[\w. -]+$")
+    xml: str = Field(min_length=1)
+
+
+class VersionIn(BaseModel):
+    """A model saved with its decision tables (`application/json`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    bpmn: str = Field(min_length=1)
+    decisions: list[DecisionIn] = Field(default_factory=list, max_length=50)
+
+
+class DecisionOut(BaseModel):
+    """A decision a version's business rule tasks call, and the DMN file defining it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    decision_id: str
+    file_name: str
+
+
 class ModelOut(BaseModel):
     key: str
     name: str

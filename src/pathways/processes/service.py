@@ -16,9 +16,19 @@ from pathways.errors import Conflict, InvalidModel, NotFound, PreconditionFailed
 from pathways.forms.service import FormCatalog
 from pathways.people import permissions
 from pathways.people.actors import Actor
-from pathways.processes.models import ProcessModel, ProcessVersion, VersionState
+from pathways.processes.models import (
+    ProcessDecision,
+    ProcessModel,
+    ProcessVersion,
+    VersionState,
+)
 from pathways.processes.validation import budget, validate_file
+from pathways.processes.validation import decision_file as decision_file
+from pathways.processes.validation import is_decision_file as is_decision_file
 from pathways.settings import Settings
+
+# A DMN file given beside a model (file name and bytes).
+DecisionFile = engine.DecisionFile
 
 
 @dataclass(frozen=True)
@@ -33,18 +43,27 @@ class Deployment:
 
 
 def validate(
-    session: Session, *, data: bytes, settings: Settings, companions: Sequence[bytes] = ()
+    session: Session,
+    *,
+    data: bytes,
+    settings: Settings,
+    companions: Sequence[bytes] = (),
+    decisions: Sequence[engine.DecisionFile] = (),
 ) -> list[engine.BuiltProcess]:
-    """Build every process in the file; structural faults raise, lint problems are listed.
+    """Build every process in the file with the DMN files given; structural faults raise,
+    lint problems are listed.
 
     A call activity finds its process among `companions` (the other files of the same
-    command) before the deployed models, so a library validates on an empty database.
+    command) before the deployed models, so a library validates on an empty database; a
+    decision given in no file comes from the deployed ones.
     """
     return validate_file(
         data=data,
         settings=settings,
         library=lambda key: deployed_xml(session, key),
         companions=companions,
+        decisions=decisions,
+        decision_library=lambda decision_id: deployed_decision(session, decision_id),
     )
 
 
@@ -57,18 +76,22 @@ def deploy(
     draft: bool = False,
     key: str | None = None,
     if_match: str | None = None,
+    decisions: Sequence[engine.DecisionFile] | None = None,
 ) -> list[Deployment]:
     """Store each process of the file as a new version; deploy it unless `draft`.
 
     A file whose processes have lint problems is refused whole unless kept as a draft.
     With `key`, the file must hold that process (a route names the model it saves).
     With `if_match`, the model's latest version must still be the one the caller edited.
-    Deploying what the latest version already holds changes nothing.
+    Deploying what the latest version already holds changes nothing. Without `decisions`,
+    a save of a model (`key`) keeps the DMN files of its latest version.
     """
     permissions.require_designer(actor)
     if key is not None:
         _require_latest(session, key, if_match)
-    built = validate(session, data=data, settings=settings)
+        if decisions is None:
+            decisions = _latest_decisions(session, key)
+    built = validate(session, data=data, settings=settings, decisions=decisions or ())
     if key is not None and key not in {process.key for process in built}:
         found = len(built)
         raise InvalidModel(
@@ -90,7 +113,7 @@ def _store(
     draft: bool,
 ) -> Deployment:
     forms = {name: catalog.load(name) for name in built.forms} if not built.problems else {}
-    digest = _digest(data, built.spec, forms)
+    digest = _digest(data, built.spec, forms, built.decisions)
     model = _model(session, built)
     state = VersionState.DRAFT if draft else VersionState.DEPLOYED
     latest = _latest(session, model.id)
@@ -111,6 +134,10 @@ def _store(
         deployed_at=None if draft else now,
     )
     session.add(version)
+    version.decisions = [
+        ProcessDecision(decision_id=d, file_name=f.name, dmn_xml=f.data.decode("utf-8"))
+        for d, f in built.decisions
+    ]
     session.flush()
     audit.record(
         session,
@@ -155,8 +182,9 @@ def latest_version(session: Session, key: str) -> ProcessVersion:
 
 def problems_of(session: Session, *, version: ProcessVersion, settings: Settings) -> list[Problem]:
     """What validation and lint say about a stored version now (forms may have changed)."""
+    data = version.bpmn_xml.encode("utf-8")
     try:
-        built = validate(session, data=version.bpmn_xml.encode("utf-8"), settings=settings)
+        built = validate(session, data=data, settings=settings, decisions=decision_files(version))
     except InvalidModel as error:
         return error.problems
     return [p for process in built if process.key == version.model.key for p in process.problems]
@@ -190,15 +218,14 @@ def deploy_version(
 
 def _rebuild(session: Session, version: ProcessVersion, settings: Settings) -> None:
     data = version.bpmn_xml.encode("utf-8")
-    built = next(
-        p for p in validate(session, data=data, settings=settings) if p.key == version.model.key
-    )
+    processes = validate(session, data=data, settings=settings, decisions=decision_files(version))
+    built = next(p for p in processes if p.key == version.model.key)
     if built.problems:
         raise InvalidModel(list(built.problems))
     catalog = FormCatalog(settings.forms_dir)
     forms = {name: catalog.load(name) for name in built.forms}
     version.spec, version.forms, version.kinds = built.spec, forms, list(built.kinds)
-    version.sha256 = _digest(data, built.spec, forms)
+    version.sha256 = _digest(data, built.spec, forms, built.decisions)
 
 
 def retire_version(session: Session, *, key: str, number: int, actor: Actor) -> ProcessVersion:
@@ -220,12 +247,56 @@ def retire_version(session: Session, *, key: str, number: int, actor: Actor) -> 
     return version
 
 
-def _digest(data: bytes, spec: str, forms: Mapping[str, object]) -> str:
-    """Names what a version runs: its XML, its built spec (called processes included), its forms."""
+def _digest(
+    data: bytes,
+    spec: str,
+    forms: Mapping[str, object],
+    decisions: Sequence[tuple[str, engine.DecisionFile]],
+) -> str:
+    """Names what a version runs: its XML, its built spec (called processes and decision
+    tables included), its forms, and the DMN files as the designer wrote them."""
     hasher = hashlib.sha256(data)
     hasher.update(spec.encode())
     hasher.update(json.dumps(forms, sort_keys=True).encode())
+    for decision_id, file in decisions:
+        hasher.update(f"\0{decision_id}\0{file.name}\0".encode())
+        hasher.update(file.data)
     return hasher.hexdigest()
+
+
+def _latest_decisions(session: Session, key: str) -> list[engine.DecisionFile]:
+    model = session.scalar(select(ProcessModel).where(ProcessModel.key == key))
+    latest = _latest(session, model.id) if model is not None else None
+    return decision_files(latest) if latest is not None else []
+
+
+def decision_of(version: ProcessVersion, decision_id: str) -> ProcessDecision:
+    for decision in version.decisions:
+        if decision.decision_id == decision_id:
+            return decision
+    raise NotFound("the version calls no decision with that id")
+
+
+def decision_files(version: ProcessVersion) -> list[engine.DecisionFile]:
+    """The DMN files stored with a version, one per decision."""
+    return [engine.DecisionFile(d.file_name, d.dmn_xml.encode("utf-8")) for d in version.decisions]
+
+
+def deployed_decision(session: Session, decision_id: str) -> engine.DecisionFile | None:
+    """The decision as the newest deployed version that calls it holds it."""
+    found = session.scalar(
+        select(ProcessDecision)
+        .join(ProcessVersion)
+        .where(
+            ProcessDecision.decision_id == decision_id,
+            ProcessVersion.state == VersionState.DEPLOYED,
+        )
+        .order_by(ProcessVersion.deployed_at.desc(), ProcessVersion.id.desc())
+        .limit(1)
+    )
+    if found is None:
+        return None
+    return engine.DecisionFile(found.file_name, found.dmn_xml.encode("utf-8"))
 
 
 def _model(session: Session, built: engine.BuiltProcess) -> ProcessModel:

@@ -16,6 +16,7 @@ from pathways.processes.camunda.forms import CAMUNDA_NS
 from pathways.settings import Settings
 
 Library = Callable[[str], bytes | None]
+DecisionLibrary = Callable[[str], "engine.DecisionFile | None"]
 
 
 def budget(settings: Settings) -> engine.Budget:
@@ -26,8 +27,23 @@ def budget(settings: Settings) -> engine.Budget:
     )
 
 
+def is_decision_file(name: str, data: bytes) -> bool:
+    """Whether a file given beside a model holds DMN decision tables rather than BPMN."""
+    return name.lower().endswith(".dmn") or engine.is_dmn(data)
+
+
+def decision_file(name: str, data: bytes) -> engine.DecisionFile:
+    return engine.DecisionFile(name, data)
+
+
 def validate_file(
-    *, data: bytes, settings: Settings, library: Library, companions: Sequence[bytes] = ()
+    *,
+    data: bytes,
+    settings: Settings,
+    library: Library,
+    companions: Sequence[bytes] = (),
+    decisions: Sequence[engine.DecisionFile] = (),
+    decision_library: DecisionLibrary = lambda _id: None,
 ) -> list[engine.BuiltProcess]:
     """Build every process in the file; structural faults raise, lint problems are listed.
 
@@ -45,6 +61,8 @@ def validate_file(
         check_form=FormCatalog(settings.forms_dir).problem,
         budget=budget(settings),
         library=lambda key: beside.get(key) or library(key),
+        decision_files=decisions,
+        decision_library=decision_library,
     )
     leftover = _camunda_leftover(data, settings) if CAMUNDA_NS.encode() in data else None
     if leftover is None or not built:

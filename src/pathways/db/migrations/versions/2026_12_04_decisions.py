@@ -1,7 +1,7 @@
 """decisions: the DMN decision tables each process version calls, with their files
 
-Revision ID: 0007_decisions
-Revises: 0006_reopen
+Revision ID: 0008_decisions
+Revises: 0007_directory_generation
 Create Date: 2026-12-04 04:00:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007_decisions"
-down_revision: str | None = "0006_reopen"
+revision: str = "0008_decisions"
+down_revision: str | None = "0007_directory_generation"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
@@ -43,6 +44,7 @@ from pathways.organisation_kinds import OrganisationKind
 Library = Callable[[str], bytes | None]
 
 _MAX_CALL_DEPTH = 16
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ def build(
     if not run.guarded(lambda: run.parser.add_bpmn_xml(root.getroottree(), "model.bpmn")):
         raise InvalidModel(run.faults)
     run.guarded(lambda: run.add_called_processes(library))
-    run.guarded(lambda: run.add_decisions(given, decision_library))
+    run.guarded(lambda: run.add_decisions(given, decision_library, known))
     built = [b for key in keys if (b := run.build_one(key, check_form, budget))]
     if run.faults:
         raise InvalidModel(run.faults + [p for b in built for p in b.problems])
@@ -123,7 +125,7 @@ class _Run:
             if not missing:
                 return
             for key in missing:
-                document = library(key)
+                document = _outside(library, key)
                 if document is None:
                     self.unknown.add(key)
                     why = f"calls process '{key[:80]}', which is neither in this file nor deployed"
@@ -135,10 +137,12 @@ class _Run:
         self.faults.append(Problem(f"call activities nest deeper than {_MAX_CALL_DEPTH} levels"))
 
     def add_decisions(
-        self, given: dict[str, ParsedDecisions], library: dmn.DecisionLibrary
+        self, given: dict[str, ParsedDecisions], library: dmn.DecisionLibrary, known: set[str]
     ) -> None:
-        wanted = self.parser.get_dmn_dependencies()
-        self.decisions = dmn.resolve(wanted, given, library, max_bytes=self.max_bytes)
+        # Decisions nobody has are named already; the rest still build and lint.
+        wanted = [d for d in self.parser.get_dmn_dependencies() if d in known]
+        asked: dmn.DecisionLibrary = partial(_outside, library)
+        self.decisions = dmn.resolve(wanted, given, asked, max_bytes=self.max_bytes)
         for parsed in {id(p): p for p in self.decisions.values()}.values():
             self.parser.add_dmn_xml(parsed.root, parsed.name)
 
@@ -185,6 +189,8 @@ class _Run:
         """
         try:
             step()
+        except _OutsideFailure as failure:  # the caller's lookup failed, not the model
+            raise failure.cause from None
         except InvalidModel as error:
             self.faults.extend(error.problems)
         except ValidationException as error:
@@ -200,6 +206,23 @@ class _Run:
         else:
             return True
         return False
+
+
+class _OutsideFailure(Exception):
+    def __init__(self, cause: BaseException) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+def _outside(lookup: Callable[[str], _T], key: str) -> _T:
+    """Ask the caller's library; what goes wrong there is theirs to report, not a fault
+    of the model (a database that is not set up, say)."""
+    try:
+        return lookup(key)
+    except InvalidModel:
+        raise
+    except BaseException as error:
+        raise _OutsideFailure(error) from error
 
 
 def _defaults(root: etree._Element) -> dict[str, OrganisationKind]:

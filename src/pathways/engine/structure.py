@@ -57,11 +57,6 @@ def _bpmn(root: etree._Element, tag: str) -> Iterator[etree._Element]:
 
 def _schema_problems(root: etree._Element) -> Iterator[Problem]:
     tree = root.getroottree()
-    by_line: dict[int, str] = {}
-    for element in root.iter():
-        line = element.sourceline
-        if isinstance(element.tag, str) and element.get("id") and isinstance(line, int):
-            by_line.setdefault(line, element.get("id", ""))
     with _SCHEMA_LOCK:
         VALIDATOR.preprocess(tree)
         schema = VALIDATOR.validator
@@ -70,7 +65,24 @@ def _schema_problems(root: etree._Element) -> Iterator[Problem]:
     for error in errors[:_MAX_PROBLEMS]:
         message = str(error.message).replace(f"{{{BPMN_NS}}}", "bpmn:")
         message = message.replace(f"{{{SPIFF_NS}}}", "spiffworkflow:")
-        yield Problem(f"not valid BPMN 2.0: {message[:300]}", by_line.get(error.line) or None)
+        element = _element_at(tree, error.path)
+        where = f"{label(element)}: " if element is not None else ""
+        ident = element.get("id") if element is not None else None
+        yield Problem(f"not valid BPMN 2.0: {where}{message[:300]}", ident or None)
+
+
+def _element_at(tree: etree._ElementTree, path: str | None) -> etree._Element | None:
+    """The nearest element with an id at or above the schema error's path."""
+    if not path:
+        return None
+    try:
+        found = tree.xpath(path, namespaces={"bpmn": BPMN_NS, "spiffworkflow": SPIFF_NS})
+    except etree.XPathError:
+        return None
+    element = found[0] if isinstance(found, list) and found else None
+    while isinstance(element, etree._Element) and not element.get("id"):
+        element = element.getparent()
+    return element if isinstance(element, etree._Element) else None
 
 
 def _duplicate_ids(root: etree._Element) -> Iterator[Problem]:

@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from pathways.deadlines.models import Timer
+from pathways.errors import InvalidModel
 from tests.runtime.race_model import RACE
-from tests.runtime.twin import Complete, Message, PathwaysRun, Wait, twins
+from tests.runtime.twin import Complete, Message, PathwaysRun, Wait, plain_run, twins
 
 
 @pytest.fixture
@@ -68,3 +69,16 @@ def test_after_the_timer_won_the_message_is_refused(run):
             actor=Actor.operator(),
             settings=run.settings,
         )
+
+
+def test_a_gateway_leading_to_two_timers_is_refused_at_deploy(run, frozen_clock):
+    two = RACE.replace(
+        b'<bpmn:messageEventDefinition messageRef="m_reply"/>',
+        b'<bpmn:timerEventDefinition><bpmn:timeDuration>"P30D"</bpmn:timeDuration>'
+        b"</bpmn:timerEventDefinition>",
+    ).replace(b'"P14D"', b'"P1D"')
+    # Plain SpiffWorkflow gives the second, one-day timer the thirty days of the first.
+    theirs = plain_run(two, "race", [Complete("ask"), Wait(timedelta(days=2))], frozen_clock)
+    assert theirs.path[-1] == "ask"
+    with pytest.raises(InvalidModel, match="which_first: an event-based gateway may lead"):
+        run.start(two)

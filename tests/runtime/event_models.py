@@ -105,3 +105,39 @@ CONDITIONAL = (
     '<bpmn:sequenceFlow id="f9" sourceRef="summarise" targetRef="end"/>'
     "</bpmn:process></bpmn:definitions>"
 ).encode()
+
+# "wait_here" is interrupted by a conditional boundary event once the data object
+# "attended", False at first, is written true by "attend" in the parallel branch.
+BOUNDARY_CONDITION = (
+    HEAD + '<bpmn:process id="interrupted" isExecutable="true">'
+    '<bpmn:laneSet id="ls"><bpmn:lane id="lane" name="Municipality">'
+    "<bpmn:flowNodeRef>wait_here</bpmn:flowNodeRef><bpmn:flowNodeRef>attend</bpmn:flowNodeRef>"
+    "</bpmn:lane></bpmn:laneSet>"
+    '<bpmn:dataObject id="attended"/>'
+    '<bpmn:dataObjectReference id="attended_ref" dataObjectRef="attended"/>'
+    '<bpmn:startEvent id="start"/>'
+    '<bpmn:scriptTask id="init"><bpmn:dataOutputAssociation id="o1">'
+    "<bpmn:targetRef>attended_ref</bpmn:targetRef></bpmn:dataOutputAssociation>"
+    "<bpmn:script>attended = False</bpmn:script></bpmn:scriptTask>"
+    '<bpmn:parallelGateway id="split"/>'
+    '<bpmn:userTask id="wait_here" name="Wait for attendance"/>'
+    '<bpmn:boundaryEvent id="attended_now" attachedToRef="wait_here">'
+    "<bpmn:conditionalEventDefinition><bpmn:condition>attended</bpmn:condition>"
+    "</bpmn:conditionalEventDefinition></bpmn:boundaryEvent>"
+    '<bpmn:userTask id="attend" name="Record attendance"><bpmn:extensionElements>'
+    "<spiffworkflow:properties>"
+    '<spiffworkflow:property name="formJsonSchemaFilename" value="activity.schema.json"/>'
+    "</spiffworkflow:properties></bpmn:extensionElements>"
+    '<bpmn:dataOutputAssociation id="o2"><bpmn:targetRef>attended_ref</bpmn:targetRef>'
+    "</bpmn:dataOutputAssociation></bpmn:userTask>"
+    '<bpmn:endEvent id="waited"/><bpmn:endEvent id="interrupted_end"/>'
+    '<bpmn:endEvent id="recorded"/>'
+    '<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="init"/>'
+    '<bpmn:sequenceFlow id="f2" sourceRef="init" targetRef="split"/>'
+    '<bpmn:sequenceFlow id="f3" sourceRef="split" targetRef="wait_here"/>'
+    '<bpmn:sequenceFlow id="f4" sourceRef="split" targetRef="attend"/>'
+    '<bpmn:sequenceFlow id="f5" sourceRef="wait_here" targetRef="waited"/>'
+    '<bpmn:sequenceFlow id="f6" sourceRef="attended_now" targetRef="interrupted_end"/>'
+    '<bpmn:sequenceFlow id="f7" sourceRef="attend" targetRef="recorded"/>'
+    "</bpmn:process></bpmn:definitions>"
+).encode()

@@ -10,34 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from pathways.deadlines.models import Timer
-from tests.model_xml import HEAD
-from tests.runtime.twin import Complete, Message, PathwaysRun, Wait, twins
-
-RACE = (
-    HEAD + '<bpmn:message id="m_reply" name="reply"/>'
-    '<bpmn:process id="race" isExecutable="true">'
-    '<bpmn:laneSet id="ls"><bpmn:lane id="lane" name="Municipality">'
-    "<bpmn:flowNodeRef>ask</bpmn:flowNodeRef><bpmn:flowNodeRef>remind</bpmn:flowNodeRef>"
-    "</bpmn:lane></bpmn:laneSet>"
-    '<bpmn:startEvent id="start"/>'
-    '<bpmn:userTask id="ask" name="Ask for the certificate"/>'
-    '<bpmn:eventBasedGateway id="which_first"/>'
-    '<bpmn:intermediateCatchEvent id="reply_came">'
-    '<bpmn:messageEventDefinition messageRef="m_reply"/></bpmn:intermediateCatchEvent>'
-    '<bpmn:intermediateCatchEvent id="two_weeks"><bpmn:timerEventDefinition>'
-    '<bpmn:timeDuration>"P14D"</bpmn:timeDuration></bpmn:timerEventDefinition>'
-    "</bpmn:intermediateCatchEvent>"
-    '<bpmn:userTask id="remind" name="Remind the client"/>'
-    '<bpmn:endEvent id="received"/><bpmn:endEvent id="reminded"/>'
-    '<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="ask"/>'
-    '<bpmn:sequenceFlow id="f2" sourceRef="ask" targetRef="which_first"/>'
-    '<bpmn:sequenceFlow id="f3" sourceRef="which_first" targetRef="reply_came"/>'
-    '<bpmn:sequenceFlow id="f4" sourceRef="which_first" targetRef="two_weeks"/>'
-    '<bpmn:sequenceFlow id="f5" sourceRef="reply_came" targetRef="received"/>'
-    '<bpmn:sequenceFlow id="f6" sourceRef="two_weeks" targetRef="remind"/>'
-    '<bpmn:sequenceFlow id="f7" sourceRef="remind" targetRef="reminded"/>'
-    "</bpmn:process></bpmn:definitions>"
-).encode()
+from pathways.errors import InvalidModel
+from tests.runtime.race_model import RACE
+from tests.runtime.twin import Complete, Message, PathwaysRun, Wait, plain_run, twins
 
 
 @pytest.fixture
@@ -94,3 +69,16 @@ def test_after_the_timer_won_the_message_is_refused(run):
             actor=Actor.operator(),
             settings=run.settings,
         )
+
+
+def test_a_gateway_leading_to_two_timers_is_refused_at_deploy(run, frozen_clock):
+    two = RACE.replace(
+        b'<bpmn:messageEventDefinition messageRef="m_reply"/>',
+        b'<bpmn:timerEventDefinition><bpmn:timeDuration>"P30D"</bpmn:timeDuration>'
+        b"</bpmn:timerEventDefinition>",
+    ).replace(b'"P14D"', b'"P1D"')
+    # Plain SpiffWorkflow gives the second, one-day timer the thirty days of the first.
+    theirs = plain_run(two, "race", [Complete("ask"), Wait(timedelta(days=2))], frozen_clock)
+    assert theirs.path[-1] == "ask"
+    with pytest.raises(InvalidModel, match="which_first: an event-based gateway may lead"):
+        run.start(two)

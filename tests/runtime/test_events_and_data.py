@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.runtime.event_models import CONDITIONAL, ERROR_PAYLOAD
+from tests.runtime.event_models import BOUNDARY_CONDITION, CONDITIONAL, ERROR_PAYLOAD
 from tests.runtime.twin import Complete, PathwaysRun, plain_run, twins
 
 
@@ -48,3 +48,18 @@ def test_a_conditional_event_fires_when_a_task_writes_the_data_object_it_reads(r
     assert ours == theirs and ours.completed
     assert ours.data["summary"] == "attended"
     assert ours.data["data_objects"] == {"attended": True}
+
+
+def test_a_conditional_boundary_event_interrupts_its_task_when_the_data_object_turns(run):
+    steps = [Complete("attend", {"attended": True})]
+    ours, theirs = twins(run, BOUNDARY_CONDITION, steps)
+    assert ours == theirs and ours.completed
+    assert "attended_now" in ours.path and "waited" not in ours.path
+    with run.db.tx() as s:
+        (waiting,) = run.tasks(s, "wait_here")
+        assert waiting.state == "cancelled"
+
+
+def test_while_the_data_object_stays_false_the_boundary_event_waits(run):
+    run.start(BOUNDARY_CONDITION).run([Complete("attend", {"attended": False})])
+    assert len(run.open_tasks("wait_here")) == 1

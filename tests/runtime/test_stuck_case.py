@@ -10,6 +10,8 @@ from sqlalchemy import select
 from pathways.cases.models import ProcessInstance
 from pathways.incidents.models import Incident
 from pathways.incidents.opening import STUCK
+from tests.runtime.correlated_model import CORRELATED
+from tests.runtime.race_model import RACE
 from tests.runtime.stranded_model import STRANDED
 from tests.runtime.twin import Complete, PathwaysRun, twins
 
@@ -42,4 +44,15 @@ def test_a_case_that_still_waits_for_a_task_is_no_incident(run):
 def test_a_case_that_reaches_its_end_is_no_incident(run):
     ours, theirs = twins(run, STRANDED, [Complete("work")], data={"go": True})
     assert ours == theirs and ours.completed
+    assert incidents(run) == []
+
+
+def test_a_case_that_only_awaits_a_message_is_no_incident(run):
+    run.start(CORRELATED)
+    assert run.open_tasks("inform") == []
+    assert incidents(run) == []
+
+
+def test_a_case_that_only_awaits_a_timer_behind_a_gateway_is_no_incident(run):
+    run.start(RACE).run([Complete("ask")])
     assert incidents(run) == []

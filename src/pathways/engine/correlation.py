@@ -27,7 +27,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDef
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
-from pathways.errors import Conflict, InvalidData
+from pathways.errors import InvalidData
 
 
 @dataclass(frozen=True)
@@ -41,8 +41,8 @@ def correlate(
 ) -> Correlated:
     """The event's correlations and payload for message `name`, or why it cannot be sent."""
     definitions = list(_waiting_definitions(workflow, name))
-    if not definitions:
-        raise Conflict("the case is not waiting for a message of that name")
+    if not definitions:  # SpiffWorkflow decides (a process the message would start, say)
+        return Correlated({}, payload)
     properties = {p.name: p for d in definitions for p in d.correlation_properties}
     unknown = sorted(set(given) - set(properties))
     if unknown:

@@ -19,6 +19,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     TimerEventDefinition,
 )
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import EventBasedGateway
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import SequentialMultiInstanceTask
 from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptTask
@@ -65,6 +66,20 @@ def _cannot_run(element: str, task_spec: Any) -> Iterator[Problem]:
             " and an output item: without them its second instance cannot start",
             element,
         )
+    if _timers_behind(task_spec) > 1:
+        # The gateway's task keeps one due time, the first timer's, for all its timers.
+        yield Problem(
+            "an event-based gateway may lead to one timer event only: the engine would"
+            " give every timer the due time of the first",
+            element,
+        )
+
+
+def _timers_behind(task_spec: Any) -> int:
+    if not isinstance(task_spec, EventBasedGateway):
+        return 0
+    inner = task_spec.event_definition.event_definitions
+    return sum(isinstance(d, TimerEventDefinition) for d in inner)
 
 
 def _sequential_without_output(task_spec: Any) -> bool:

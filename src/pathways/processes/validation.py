@@ -12,11 +12,12 @@ from dataclasses import replace
 from pathways import engine
 from pathways.errors import Problem
 from pathways.forms.service import FormCatalog
-from pathways.processes.camunda.forms import CAMUNDA_NS
 from pathways.settings import Settings
 
 Library = Callable[[str], bytes | None]
 DecisionLibrary = Callable[[str], "engine.DecisionFile | None"]
+# Only a file that names the Camunda namespace is searched for Camunda leftovers.
+_CAMUNDA_MARK = b"http://camunda.org/schema/1.0/bpmn"
 
 
 def budget(settings: Settings) -> engine.Budget:
@@ -64,7 +65,7 @@ def validate_file(
         decision_files=decisions,
         decision_library=decision_library,
     )
-    leftover = _camunda_leftover(data, settings) if CAMUNDA_NS.encode() in data else None
+    leftover = _camunda_leftover(data, settings) if _CAMUNDA_MARK in data else None
     if leftover is None or not built:
         return built
     first = built[0]  # said once per file, on its first process

@@ -95,6 +95,7 @@ def convert(
     for process in root.iterfind(f"{_B}process"):
         _Process(process, groups, conversion).convert()
     root = _with_spiff_namespace(root)
+    _drop_layout_whitespace(root)
     conversion.xml = etree.tostring(
         root.getroottree(), xml_declaration=True, encoding="UTF-8", pretty_print=True
     )
@@ -305,6 +306,15 @@ def _rename_process(root: etree._Element, key: str, out: Conversion) -> None:
         if isinstance(node.tag, str) and node.get("bpmnElement") == old:
             node.set("bpmnElement", key)
     out.notes.append(Problem(f"the process id '{old[:60]}' is now '{key}', the model's key", key))
+
+
+def _drop_layout_whitespace(root: etree._Element) -> None:
+    """Forget the input's indentation, so that inserted elements are indented like the rest."""
+    for node in root.iter():
+        if len(node) and node.text is not None and not node.text.strip():
+            node.text = None
+        if node.tail is not None and not node.tail.strip():
+            node.tail = None
 
 
 def _lane_set_position(process: etree._Element) -> int:

@@ -45,7 +45,7 @@ def test_a_model_saved_with_its_tables_lists_them_and_serves_each_file(api):
     assert len(dana.get("/api/models/decide/versions/2/decisions").json()) == 3
 
 
-def test_a_table_with_problems_is_refused_with_them_and_bad_bodies_get_a_reason(api):
+def test_tables_with_problems_or_a_doctype_are_refused_and_bad_bodies_get_a_reason(api):
     dana = api.browser("dana")
     policy = TABLES["support_level.dmn"].replace('hitPolicy="UNIQUE"', 'hitPolicy="PRIORITY"')
     refused = dana.post("/api/models/decide/versions", json=upload(**{"support_level.dmn": policy}))
@@ -56,6 +56,16 @@ def test_a_table_with_problems_is_refused_with_them_and_bad_bodies_get_a_reason(
             "element_id": "support_level",
             "message": "decision 'support_level': hit policy PRIORITY is not supported"
             " (use one of: UNIQUE, FIRST, COLLECT)",
+        }
+    ]
+    entity = '<!DOCTYPE d [<!ENTITY h SYSTEM "file:///etc/hostname">]>'
+    hostile = TABLES["support_level.dmn"].replace("?>", "?>" + entity, 1)
+    answer = dana.post("/api/models/decide/versions", json=upload(**{"support_level.dmn": hostile}))
+    assert answer.status_code == 422
+    assert answer.json()["problems"] == [
+        {
+            "element_id": None,
+            "message": "support_level.dmn: a DOCTYPE is not allowed in a DMN file",
         }
     ]
     bad_name = upload()

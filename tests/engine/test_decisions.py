@@ -243,3 +243,10 @@ def test_an_entry_the_engine_would_glue_to_its_input_is_a_problem_with_the_fix()
         ' entry \'in ["fi", "sv"]\' would run as \'languagein ["fi", "sv"]\': write it as'
         ' \'? in ["fi", "sv"]\''
     ]
+
+
+def test_an_output_the_serializer_would_misread_fails_the_step_instead_of_the_case():
+    tagged = TABLES["support_level"].replace('"youth"', '{"typename": "nonexistent"}')
+    (process,) = built(files(support_level=tagged))
+    with pytest.raises(ScriptFailure, match="level: .*reserved key 'typename'"):
+        Pathway(process.spec, BUDGET).start(CASES[0])

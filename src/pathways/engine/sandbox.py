@@ -204,6 +204,11 @@ def _located(error: Exception) -> ScriptError:
 # ---------------------------------------------------------------- results
 
 
+# SpiffWorkflow's serializer reads a dict with this key as a serialized object on load, so
+# a script or a decision table that writes one would make its case impossible to load.
+_TYPE_TAG = "typename"
+
+
 def _check_data(label: str, value: object, run: Run) -> None:
     """Refuse anything but plain data, and data too large or deep once written out.
 
@@ -223,6 +228,8 @@ def _check_data(label: str, value: object, run: Run) -> None:
         if isinstance(item, str | bytes):
             left -= len(item)
         elif isinstance(item, dict):
+            if _TYPE_TAG in item:  # the serializer would read it back as an object
+                raise ScriptFailed(f"{label} uses the reserved key '{_TYPE_TAG}'")
             left, parts = left - 1 - 2 * len(item), chain.from_iterable(item.items())
         elif isinstance(item, list | tuple | set | frozenset):
             left, parts = left - 1 - len(item), item

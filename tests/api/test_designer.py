@@ -266,4 +266,5 @@ def test_a_dry_run_that_fails_in_a_script_says_where_and_why_and_is_not_finished
     assert body["stop_kind"] == "error"
     assert body["stopped_at"] == ["broken"]
     assert "NameError" in body["stopped"]
-    assert "done" not in [p["element_id"] for p in body["path"]]
+    path = [p["element_id"] for p in body["path"]]
+    assert path[0] == "start" and "done" not in path

@@ -138,6 +138,7 @@ def dry_run(
                         _waiting_elements(workflow),
                     )
         except PathwaysError as error:
+            run.record(workflow)  # what the case passed before the failing element
             element = getattr(error, "element", None)
             run.result.stop(StopKind.ERROR, error.message, [element] if element else [])
         return run.result

@@ -110,7 +110,14 @@ def test_designer_adds_a_step_fixes_it_deploys_and_moves_a_running_case(page, li
     page.click("#save")
     page.wait_for_selector(f'.djs-element.has-problem[data-element-id="{created}"]')
     assert "problem" in status(page).inner_text()
-    assert "dueIn 'soon'" in page.locator(f'#problems li[data-element="{created}"]').inner_text()
+    problem = page.locator(f'#problems li[data-element="{created}"]')
+    assert "dueIn 'soon'" in problem.inner_text()
+    # The problem names its element, with the id in small print, and selects it.
+    expect(problem.locator(".problem-element")).to_have_text("Welcome meeting")
+    expect(problem.locator(".element-id")).to_have_text(created)
+    select_element(page, "guidance")
+    problem.click()
+    expect(page.locator(".bio-properties-panel-header-label")).to_have_text("Welcome meeting")
     confirm(page, "#deploy", "Deploy version 2?")
     expect(status(page)).to_contain_text("Not deployed")
 

@@ -268,3 +268,17 @@ def test_a_dry_run_that_fails_in_a_script_says_where_and_why_and_is_not_finished
     assert "NameError" in body["stopped"]
     path = [p["element_id"] for p in body["path"]]
     assert path[0] == "start" and "done" not in path
+
+
+def test_a_dry_run_that_waits_for_a_message_says_where_it_waits(api):
+    with api.db.tx() as s:
+        factories.deploy(s, api.settings, "log_scenario")
+    answers = {"guidance": {"data": {"summary": "explained", "note": "by phone"}}}
+    run = api.integrator("dana").post(
+        "/api/models/log_scenario/versions/1/dry-run", json={"answers": answers}
+    )
+    assert run.status_code == 200, run.text
+    body = run.json()
+    assert body["finished"] is False
+    assert body["stop_kind"] == "waiting"
+    assert body["stopped_at"] == ["registered"]

@@ -217,6 +217,8 @@ function newestDeployed(except) {
 }
 
 async function deploy(number = state.current) {
+  const chosen = state.versions.find((v) => v.number === number);
+  if (chosen && chosen.state === "deployed") return status(t("deployed", { n: number }));
   const old = newestDeployed(number);
   const lines = [t("confirm_deploy", { n: number })];
   if (!old) lines.push(t("confirm_deploy_first"));

@@ -5,6 +5,8 @@ page's language and nothing is created."""
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import select
 
 from pathways.processes.models import ProcessModel, ProcessVersion
@@ -84,3 +86,14 @@ def test_only_designers_create_pathways(site):
     )
     assert refused.status_code == 403
     assert versions(site, "sneaky") == []
+
+
+def test_the_models_list_and_the_modeler_speak_swedish(site):
+    dana = site.as_user("dana", language="sv")
+    listed = dana.get("/models").text
+    assert "Ny servicestig" in listed
+    assert "Tom: överlämning mellan två organisationer" in listed
+    modeler = dana.get("/models/handoff").text
+    assert "Provkörning" in modeler and "Flytta pågående ärenden" in modeler
+    texts = json.loads(modeler.split('id="modeler-texts">')[1].split("</script>")[0])
+    assert texts["confirm_deploy"] == "Ta version {n} i bruk? Nya ärenden börjar på version {n}."

@@ -1,18 +1,43 @@
-// The modeler page: edit a pathway in bpmn-js, save it with If-Match, see problems on
-// their elements, deploy and retire versions, compare two versions on the diagram,
-// move running cases to a new version, preview forms and dry-run the model, and edit the
-// decision tables its business rule tasks call (dmn-js), saved with the model.
+// The modeler page: edit a pathway in bpmn-js, save its draft with If-Match, see problems
+// on their elements, deploy and retire versions (after a confirmation), compare two
+// versions on the diagram, move running cases to a new version, preview forms, dry-run
+// the model, and edit the decision tables its business rule tasks call (dmn-js), saved
+// with the model. Every text comes from the page, in its language.
 import BpmnModeler from "bpmn-js/lib/Modeler";
 import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule } from "bpmn-js-properties-panel";
 import { call, startSession } from "./api.js";
 import { calledDecision, DecisionTables } from "./decisions.js";
 import { pathwaysPropertiesModule, readProperty } from "./pathways-properties.js";
 import spiffworkflow from "./spiffworkflow-moddle.js";
+import { translateModule } from "./translations.js";
 
 const $ = (id) => document.getElementById(id);
 const root = $("modeler");
 const key = root.dataset.model;
+const language = root.dataset.language || "en";
+const TEXTS = JSON.parse($("modeler-texts").textContent);
 const state = { versions: [], current: null, etag: null, forms: [] };
+
+// A text of the page with its {placeholders} filled in.
+function t(name, values = {}) {
+  const template = TEXTS[name] ?? name;
+  return template.replace(/{([^}]+)}/g, (_, k) => String(values[k] ?? `{${k}}`));
+}
+
+const MOMENT = new Intl.DateTimeFormat(language === "en" ? "en-GB" : language, {
+  timeZone: "Europe/Helsinki",
+  dateStyle: "medium",
+  timeStyle: "short",
+});
+
+// A moment in Helsinki time in the page's language; the exact UTC time stays in `datetime`.
+function when(iso) {
+  const node = document.createElement("time");
+  if (!iso) return node;
+  node.dateTime = iso;
+  node.textContent = MOMENT.format(new Date(iso));
+  return node;
+}
 
 const modeler = new BpmnModeler({
   container: $("canvas"),
@@ -21,10 +46,11 @@ const modeler = new BpmnModeler({
     BpmnPropertiesPanelModule,
     BpmnPropertiesProviderModule,
     pathwaysPropertiesModule({ kinds: JSON.parse(root.dataset.kinds), forms: () => state.forms }),
+    translateModule(language),
   ],
   moddleExtensions: { spiffworkflow },
 });
-const texts = JSON.parse(root.dataset.texts);
+const texts = TEXTS; // the decision panel's texts sit among the page's
 const decisions = new DecisionTables({
   container: $("decision-canvas"),
   choice: $("decision-choice"),
@@ -33,6 +59,7 @@ const decisions = new DecisionTables({
 const canvas = modeler.get("canvas");
 const overlays = modeler.get("overlays");
 const registry = modeler.get("elementRegistry");
+const selection = modeler.get("selection");
 
 function status(text, isError = false) {
   $("status").textContent = text;
@@ -53,10 +80,12 @@ function button(label, action, name) {
   return node;
 }
 
-const MARKERS = ["has-problem", "diff-added", "diff-changed", "diff-removed", "dry-path"];
+const MARKERS = ["has-problem", "diff-added", "diff-changed", "diff-removed", "dry-path", "dry-stopped"];
 
 function clearMarks() {
   overlays.remove({ type: "problem" });
+  overlays.remove({ type: "diff" });
+  canvas.getLayer("diff-removed").replaceChildren();
   for (const element of registry.getAll()) {
     for (const marker of MARKERS) canvas.removeMarker(element.id, marker);
   }
@@ -72,24 +101,45 @@ function drawProblems(problems) {
   const list = $("problems");
   list.replaceChildren();
   for (const problem of problems) {
-    const where = problem.element_id ? `${problem.element_id}: ` : "";
-    const item = text("li", where + problem.message);
+    const item = document.createElement("li");
     item.dataset.element = problem.element_id || "";
+    const shape = problem.element_id ? registry.get(problem.element_id) : null;
+    const name = shape ? shape.businessObject.name : null;
+    const where = text("strong", name || problem.element_id || t("whole_model"));
+    where.className = "problem-element";
+    item.append(where);
+    if (problem.element_id) {
+      const id = text("small", problem.element_id);
+      id.className = "element-id";
+      item.append(" ", id);
+    }
+    item.append(text("span", problem.message));
+    if (shape) {
+      // Clicking a problem selects its element on the diagram.
+      item.tabIndex = 0;
+      item.className = "selectable";
+      const choose = () => {
+        selection.select(shape);
+        canvas.scrollToElement(shape);
+      };
+      item.addEventListener("click", choose);
+      item.addEventListener("keydown", (event) => event.key === "Enter" && choose());
+    }
     list.append(item);
     if (problem.element_id && registry.get(problem.element_id)) {
       mark(problem.element_id, "has-problem");
-      const badge = text("span", "problem");
+      const badge = text("span", t("problem"));
       badge.className = "problem-badge";
       badge.title = problem.message;
       overlays.add(problem.element_id, "problem", { position: { top: -14, left: 0 }, html: badge });
     }
   }
-  if (!problems.length) list.append(text("li", "No problems."));
+  if (!problems.length) list.append(text("li", t("no_problems")));
 }
 
 async function loadVersions() {
   const answer = await call("GET", `/api/models/${encodeURIComponent(key)}`);
-  if (!answer.ok) throw new Error(answer.data.detail || "cannot read the model");
+  if (!answer.ok) throw new Error(answer.data.detail || t("read_failed"));
   state.versions = answer.data.versions;
   renderVersions();
   return state.versions;
@@ -101,11 +151,15 @@ function renderVersions() {
   for (const v of state.versions) {
     const row = document.createElement("tr");
     row.dataset.version = v.number;
-    row.append(text("td", v.number), text("td", v.state), text("td", v.created_by), text("td", v.created_at));
+    row.dataset.state = v.state;
+    const saved = document.createElement("td");
+    saved.append(when(v.saved_at || v.created_at));
+    const by = v.saved_by || v.created_by;
+    row.append(text("td", v.number), text("td", t(`state.${v.state}`)), text("td", by), saved, text("td", v.running ?? 0));
     const actions = document.createElement("td");
-    actions.append(button("Open", () => open(v.number), "open"));
-    if (v.state !== "deployed") actions.append(button("Deploy", () => deploy(v.number), "deploy"));
-    if (v.state === "deployed") actions.append(button("Retire", () => retire(v.number), "retire"));
+    actions.append(button(t("open"), () => open(v.number), "open"));
+    if (v.state !== "deployed") actions.append(button(t("deploy"), () => deploy(v.number), "deploy"));
+    if (v.state === "deployed") actions.append(button(t("retire"), () => retire(v.number), "retire"));
     row.append(actions);
     body.append(row);
   }
@@ -122,13 +176,13 @@ function renderVersions() {
 
 async function open(number) {
   const answer = await call("GET", `/api/models/${encodeURIComponent(key)}/versions/${number}/bpmn`);
-  if (!answer.ok) return status(answer.data.detail || "cannot load the version", true);
+  if (!answer.ok) return status(answer.data.detail || t("load_failed"), true);
   await modeler.importXML(answer.data);
   canvas.zoom("fit-viewport");
   state.current = number;
   const latest = state.versions[state.versions.length - 1];
   if (latest && latest.number === number) state.etag = answer.etag;
-  $("current").textContent = `version ${number}`;
+  $("current").textContent = t("version", { n: number });
   await decisions.load(key, number);
   const problems = await call("GET", `/api/models/${encodeURIComponent(key)}/versions/${number}/problems`);
   drawProblems(problems.ok ? problems.data : []);
@@ -141,40 +195,68 @@ async function save(xml) {
   const sent = files ? { body: { bpmn: xml, decisions: files }, headers } : { xml, headers };
   const answer = await call("POST", `/api/models/${encodeURIComponent(key)}/versions?deploy=false`, sent);
   if (answer.status === 412) {
-    return status("Someone else saved this pathway meanwhile. Reload the page and apply your changes again.", true);
+    return status(t("stale"), true);
   }
   if (!answer.ok) {
     drawProblems(answer.data.problems || []);
-    return status(`Not saved: ${answer.data.detail}`, true);
+    return status(t("not_saved", { detail: answer.data.detail }), true);
   }
   const saved = answer.data.find((d) => d.model === key) || answer.data[0];
   state.etag = answer.etag;
   state.current = saved.version;
-  $("current").textContent = `version ${saved.version}`;
+  $("current").textContent = t("version", { n: saved.version });
   await loadVersions();
   drawProblems(saved.problems);
   const count = saved.problems.length;
-  status(`Saved as draft version ${saved.version}` + (count ? ` with ${count} problem(s)` : ""), count > 0);
+  status(t(count ? "saved_problems" : "saved", { n: saved.version, count }), count > 0);
+}
+
+// Asks in the page's dialog; resolves true only when the designer confirms.
+function confirmed(message) {
+  const dialog = $("confirm");
+  $("confirm-text").textContent = message;
+  return new Promise((resolve) => {
+    dialog.addEventListener("close", () => resolve(dialog.returnValue === "ok"), { once: true });
+    dialog.returnValue = "cancel";
+    dialog.showModal();
+  });
+}
+
+function newestDeployed(except) {
+  const deployed = state.versions.filter((v) => v.state === "deployed" && v.number !== except);
+  return deployed.length ? deployed[deployed.length - 1] : null;
 }
 
 async function deploy(number = state.current) {
+  const chosen = state.versions.find((v) => v.number === number);
+  if (chosen && chosen.state === "deployed") return status(t("deployed", { n: number }));
+  const old = newestDeployed(number);
+  const lines = [t("confirm_deploy", { n: number })];
+  if (!old) lines.push(t("confirm_deploy_first"));
+  else if (old.number < number) lines.push(t("confirm_deploy_running", { count: old.running ?? 0, old: old.number }));
+  if (!(await confirmed(lines.join(" ")))) return;
   const answer = await call("POST", `/api/models/${encodeURIComponent(key)}/versions/${number}/deploy`);
   if (!answer.ok) {
     drawProblems(answer.data.problems || []);
-    return status(`Not deployed: ${answer.data.detail}`, true);
+    return status(t("not_deployed", { detail: answer.data.detail }), true);
   }
   // Deploying a draft builds it afresh, which gives it a new ETag.
   const latest = state.versions[state.versions.length - 1];
   if (latest && latest.number === number) state.etag = `"${answer.data.sha256}"`;
   await loadVersions();
-  status(`Version ${number} deployed`);
+  status(t("deployed", { n: number }));
 }
 
 async function retire(number) {
+  const version = state.versions.find((v) => v.number === number);
+  const next = newestDeployed(number);
+  const lines = [t("confirm_retire", { n: number, count: version?.running ?? 0 })];
+  lines.push(next ? t("confirm_retire_next", { m: next.number }) : t("confirm_retire_last"));
+  if (!(await confirmed(lines.join(" ")))) return;
   const answer = await call("POST", `/api/models/${encodeURIComponent(key)}/versions/${number}/retire`);
-  if (!answer.ok) return status(`Not retired: ${answer.data.detail}`, true);
+  if (!answer.ok) return status(t("not_retired", { detail: answer.data.detail }), true);
   await loadVersions();
-  status(`Version ${number} retired`);
+  status(t("retired", { n: number }));
 }
 
 async function showDiff() {
@@ -184,19 +266,59 @@ async function showDiff() {
   if (!answer.ok) return status(answer.data.detail, true);
   await open(Number(to));
   clearMarks();
+  const removed = answer.data.removed.map((item) => item.id);
+  if (removed.length) await drawRemoved(from, removed);
   const result = $("diff-result");
   result.replaceChildren();
   for (const [kind, items] of [["added", answer.data.added], ["changed", answer.data.changed], ["removed", answer.data.removed]]) {
     for (const item of items) {
       mark(item.id, `diff-${kind}`);
-      const detail = item.settings ? ` (${item.settings.join(", ")})` : "";
-      const row = text("li", `${kind}: ${item.name || item.id} [${item.id}]${detail}`);
+      if (registry.get(item.id)) {
+        const badge = text("span", t(kind));
+        badge.className = `diff-badge ${kind}`;
+        overlays.add(item.id, "diff", { position: { top: -14, right: 10 }, html: badge });
+      }
+      const row = document.createElement("li");
       row.className = kind;
+      row.dataset.element = item.id;
+      row.append(text("strong", t(kind)), " ", text("span", item.name || item.id), " ");
+      const id = text("small", item.id);
+      id.className = "element-id";
+      row.append(id);
+      if (item.settings?.length) row.append(text("span", ` (${item.settings.join(", ")})`));
+      if (kind === "removed") row.append(text("span", ` – ${t("removed_note", { from })}`));
       result.append(row);
     }
   }
-  if (!result.children.length) result.append(text("li", "No differences."));
-  status(`Version ${to} compared with version ${from}`);
+  if (!result.children.length) result.append(text("li", t("no_diff")));
+  status(t("diff_status", { to, from }));
+}
+
+// Elements removed since version `from` are not in the diagram shown: draw their outline
+// where they stood in that version, on a layer of their own.
+async function drawRemoved(from, ids) {
+  const answer = await call("GET", `/api/models/${encodeURIComponent(key)}/versions/${from}/bpmn`);
+  if (!answer.ok) return;
+  const old = new DOMParser().parseFromString(answer.data, "application/xml");
+  const layer = canvas.getLayer("diff-removed");
+  const SVG = "http://www.w3.org/2000/svg";
+  for (const shape of old.getElementsByTagNameNS("*", "BPMNShape")) {
+    const id = shape.getAttribute("bpmnElement");
+    const bounds = shape.getElementsByTagNameNS("*", "Bounds")[0];
+    if (!ids.includes(id) || !bounds) continue;
+    const ghost = document.createElementNS(SVG, "g");
+    ghost.setAttribute("class", "diff-ghost");
+    ghost.dataset.elementId = id;
+    const rect = document.createElementNS(SVG, "rect");
+    for (const name of ["x", "y", "width", "height"]) rect.setAttribute(name, bounds.getAttribute(name));
+    rect.setAttribute("rx", "10");
+    const label = document.createElementNS(SVG, "text");
+    label.setAttribute("x", String(Number(bounds.getAttribute("x")) + 4));
+    label.setAttribute("y", String(Number(bounds.getAttribute("y")) - 4));
+    label.textContent = `${t("removed")}: ${id}`;
+    ghost.append(rect, label);
+    layer.append(ghost);
+  }
 }
 
 async function previewMigration() {
@@ -216,34 +338,42 @@ async function previewMigration() {
     const cell = document.createElement("td");
     cell.append(choose);
     tr.append(cell, text("td", row.instance_id), text("td", row.client), text("td", row.waiting_at.join(", ")),
-      text("td", row.movable ? "can move" : row.reason));
+      text("td", row.movable ? t("can_move") : row.reason));
     body.append(tr);
   }
-  if (!answer.data.length) body.append(text("tr", "No running cases on this version."));
-  status(`${answer.data.length} running case(s) on version ${from}`);
+  if (!answer.data.length) {
+    const none = document.createElement("tr");
+    const cell = text("td", t("no_running"));
+    cell.colSpan = 5;
+    none.append(cell);
+    body.append(none);
+  }
+  status(t("running_on", { count: answer.data.length, n: from }));
 }
 
 async function migrate() {
   const from = $("migrate-from").value;
   const to = Number($("migrate-to").value);
   const cases = [...$("migrate-table").querySelectorAll("input:checked")].map((c) => Number(c.value));
-  if (!cases.length) return status("Choose the cases to move first", true);
+  if (!cases.length) return status(t("choose_cases"), true);
+  if (!(await confirmed(t("confirm_migrate", { count: cases.length, from, to })))) return;
   const answer = await call("POST", `/api/models/${encodeURIComponent(key)}/versions/${from}/migration`, { body: { to, cases } });
-  if (!answer.ok) return status(`Not moved: ${answer.data.detail}`, true);
+  if (!answer.ok) return status(t("not_moved", { detail: answer.data.detail }), true);
   await previewMigration();
-  $("migrate-result").textContent = `Moved to version ${to}: case(s) ${answer.data.map((m) => m.instance_id).join(", ")}`;
-  status(`${answer.data.length} case(s) moved to version ${to}`);
+  await loadVersions();
+  $("migrate-result").textContent = t("moved", { to, ids: answer.data.map((m) => m.instance_id).join(", ") });
+  status(t("moved_status", { count: answer.data.length, to }));
 }
 
 async function previewForm(element) {
   const target = $("form-preview");
   if (!element || element.businessObject.$type !== "bpmn:UserTask") {
-    target.replaceChildren(text("p", "Select a user task to see its form."));
+    target.replaceChildren(text("p", t("pick_task")));
     return;
   }
   const name = readProperty(element.businessObject, "formJsonSchemaFilename");
   if (!name) {
-    target.replaceChildren(text("p", "This task has no form: the caseworker marks it done."));
+    target.replaceChildren(text("p", t("no_form")));
     return;
   }
   // Drawn by the server with the caseworkers' own renderer, so the preview is what they see.
@@ -251,7 +381,7 @@ async function previewForm(element) {
   const ui = readProperty(element.businessObject, "formUiSchemaFilename");
   if (ui) query.set("ui", ui);
   const answer = await fetch(`/models/form-preview?${query}`, { credentials: "same-origin" });
-  if (!answer.ok) return target.replaceChildren(text("p", `The form cannot be shown (${answer.status}).`));
+  if (!answer.ok) return target.replaceChildren(text("p", t("form_failed", { status: answer.status })));
   const drawn = new DOMParser().parseFromString(await answer.text(), "text/html");
   target.replaceChildren(...drawn.body.childNodes);
 }
@@ -261,27 +391,39 @@ async function dryRun() {
   try {
     input = JSON.parse($("dry-input").value || "{}");
   } catch (error) {
-    return status("The dry-run input is not valid JSON", true);
+    return status(t("bad_json"), true);
   }
   const answer = await call("POST", `/api/models/${encodeURIComponent(key)}/versions/${state.current}/dry-run`, { body: input });
-  if (!answer.ok) return status(`Dry run refused: ${answer.data.detail}`, true);
+  if (!answer.ok) return status(t("dry_refused", { detail: answer.data.detail }), true);
   clearMarks();
   const run = answer.data;
   for (const passed of run.path) mark(passed.element_id, "dry-path");
+  for (const stopped of run.stopped_at || []) mark(stopped, "dry-stopped");
   const result = $("dry-result");
-  result.replaceChildren(text("p", run.finished ? "The case reached its end." : `Stopped: ${run.stopped}`));
-  const path = text("p", "Path: " + run.path.map((p) => p.element_id).join(" → "));
+  // Only a run that reached an end event is "finished"; anything else says where and why.
+  const names = (run.stopped_at || []).map((id) => registry.get(id)?.businessObject.name || id).join(", ");
+  const outcome = run.finished
+    ? text("p", t("dry_finished"))
+    : text("p", t(`dry_stop.${run.stop_kind || "error"}`, { elements: names || "–", reason: run.stopped || "" }));
+  outcome.id = "dry-outcome";
+  outcome.className = run.finished ? "dry-finished" : "status error";
+  result.replaceChildren(outcome);
+  const path = text("p", `${t("path")}: ` + run.path.map((p) => p.name || p.element_id).join(" → "));
   path.id = "dry-path";
   result.append(path);
   const steps = document.createElement("table");
-  steps.append(headRow("step", "opened", "due", "done"));
-  for (const s of run.steps) steps.append(row(s.name, s.ready_at, s.due_at, s.completed_at));
+  steps.append(headRow(t("step"), t("opened"), t("due"), t("done")));
+  for (const s of run.steps) steps.append(row(s.name, when(s.ready_at), when(s.due_at), when(s.completed_at)));
   const timers = document.createElement("table");
   timers.id = "dry-timers";
-  timers.append(headRow("timer", "on", "due", "outcome"));
-  for (const t of run.timers) timers.append(row(t.name || t.element_id, t.attached_to || "", t.due_at, `${t.outcome} ${t.ended_at || ""}`));
-  result.append(text("h4", "Steps"), steps, text("h4", "Deadlines and escalations"), timers);
-  status(`Dry run of version ${state.current} done`);
+  timers.append(headRow(t("timer"), t("on"), t("due"), t("outcome")));
+  for (const tm of run.timers) {
+    const ended = document.createElement("span");
+    ended.append(t(`outcome.${tm.outcome}`), " ", when(tm.ended_at));
+    timers.append(row(tm.name || tm.element_id, tm.attached_to || "", when(tm.due_at), ended));
+  }
+  result.append(text("h4", t("steps")), steps, text("h4", t("deadlines")), timers);
+  status(t(run.finished ? "dry_status_finished" : "dry_status_stopped", { n: state.current }), !run.finished);
 }
 
 function headRow(...cells) {
@@ -292,13 +434,19 @@ function headRow(...cells) {
 
 function row(...cells) {
   const tr = document.createElement("tr");
-  tr.append(...cells.map((c) => text("td", c ?? "")));
+  tr.append(...cells.map((c) => (c instanceof Node ? wrapped(c) : text("td", c ?? ""))));
   return tr;
+}
+
+function wrapped(node) {
+  const cell = document.createElement("td");
+  cell.append(node);
+  return cell;
 }
 
 async function importFile() {
   const file = $("import-file").files[0];
-  if (!file) return status("Choose a BPMN file first", true);
+  if (!file) return status(t("choose_file"), true);
   const xml = await file.text();
   if (xml.includes(CAMUNDA_NS)) return convertCamunda(xml, {});
   await save(xml);
@@ -391,7 +539,7 @@ modeler.get("eventBus").on("selection.changed", ({ newSelection }) => {
 });
 
 async function start() {
-  if (!(await startSession())) return status("Log in to edit pathways.", true);
+  if (!(await startSession())) return status(t("login"), true);
   const forms = await call("GET", "/api/forms");
   state.forms = forms.ok ? forms.data : [];
   const versions = await loadVersions();
@@ -408,7 +556,7 @@ async function start() {
   $("decision-import").addEventListener("click", importDecision);
   for (const id of ["diff-to", "migrate-to"]) $(id).addEventListener("change", () => ($(id).dataset.touched = "1"));
   root.dataset.ready = "true";
-  status(`Editing ${key}`);
+  status(t("editing", { key }));
 }
 
 start().catch((error) => status(String(error.message || error), true));

@@ -54,10 +54,11 @@ function PropertyField({ element, id, label, name, description }) {
     commandStack: useService("commandStack"),
   };
   const debounce = useService("debounceInput");
+  const translate = useService("translate");
   return h(TextFieldEntry, {
     element,
     id,
-    label,
+    label: translate(label),
     description,
     debounce,
     getValue: () => readProperty(element.businessObject, name) || "",
@@ -70,10 +71,11 @@ function FormField({ element, forms }) {
     bpmnFactory: useService("bpmnFactory"),
     commandStack: useService("commandStack"),
   };
+  const translate = useService("translate");
   return h(SelectEntry, {
     element,
     id: "pathways-form",
-    label: "Form",
+    label: translate("Form"),
     getValue: () => readProperty(element.businessObject, "formJsonSchemaFilename") || "",
     setValue: (value) => {
       writeProperty(element, "formJsonSchemaFilename", value, services);
@@ -81,7 +83,7 @@ function FormField({ element, forms }) {
       writeProperty(element, "formUiSchemaFilename", ui ? ui.ui || "" : "", services);
     },
     getOptions: () => [
-      { value: "", label: "(no form: mark done)" },
+      { value: "", label: translate("(no form: mark done)") },
       ...forms.map((f) => ({ value: f.name, label: f.title ? `${f.title} (${f.name})` : f.name })),
     ],
   });
@@ -89,15 +91,17 @@ function FormField({ element, forms }) {
 
 function LaneKindField({ element, kinds }) {
   const modeling = useService("modeling");
+  const translate = useService("translate");
   return h(SelectEntry, {
     element,
     id: "pathways-lane-kind",
-    label: "Organisation kind",
+    label: translate("Organisation kind"),
     getValue: () => element.businessObject.name || "",
     setValue: (value) => modeling.updateProperties(element, { name: value }),
     getOptions: () => [
-      { value: "", label: "(choose the organisation that works here)" },
-      ...kinds.map((k) => ({ value: k.name, label: k.name })),
+      { value: "", label: translate("(choose the organisation that works here)") },
+      // The lane keeps the English name (what the engine reads); the label is translated.
+      ...kinds.map((k) => ({ value: k.name, label: translate(k.name) })),
     ],
   });
 }
@@ -106,10 +110,11 @@ function DocumentationField({ element }) {
   const bpmnFactory = useService("bpmnFactory");
   const modeling = useService("modeling");
   const debounce = useService("debounceInput");
+  const translate = useService("translate");
   return h(TextAreaEntry, {
     element,
     id: "pathways-documentation",
-    label: "Documentation",
+    label: translate("Documentation"),
     debounce,
     rows: 3,
     getValue: () => {
@@ -154,14 +159,15 @@ function entries(element, settings) {
 }
 
 export function pathwaysPropertiesModule(settings) {
-  function Provider(propertiesPanel) {
+  function Provider(propertiesPanel, translate) {
     this.getGroups = (element) => (groups) => {
       const kept = groups.filter((g) => KEPT_GROUPS.has(g.id));
-      kept.splice(1, 0, { id: "pathways", label: "Pathways", entries: entries(element, settings) });
+      const group = { id: "pathways", label: translate("Pathways"), entries: entries(element, settings) };
+      kept.splice(1, 0, group);
       return kept;
     };
     propertiesPanel.registerProvider(400, this);
   }
-  Provider.$inject = ["propertiesPanel"];
+  Provider.$inject = ["propertiesPanel", "translate"];
   return { __init__: ["pathwaysPropertiesProvider"], pathwaysPropertiesProvider: ["type", Provider] };
 }

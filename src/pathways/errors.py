@@ -173,6 +173,10 @@ class EngineFailure(PathwaysError):
     status = 422
     title = "The case cannot advance"
 
+    def __init__(self, message: str, element: str | None = None) -> None:
+        super().__init__(message)
+        self.element = element
+
 
 class PollerRunning(Conflict):
     """Another timer poller already serves this SQLite database."""

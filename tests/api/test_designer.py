@@ -49,7 +49,36 @@ def test_saving_over_a_colleagues_save_is_refused_with_412(api):
 
     fresh = save(dana, broken(), first.headers["ETag"])
     assert fresh.status_code == 201
-    assert [v["number"] for v in dana.get("/api/models/handoff").json()["versions"]] == [1, 2, 3]
+    # The second save overwrote the draft: one draft, version 2.
+    versions = dana.get("/api/models/handoff").json()["versions"]
+    assert [(v["number"], v["state"]) for v in versions] == [(1, "deployed"), (2, "draft")]
+
+
+def test_saving_a_draft_again_overwrites_it_and_deploying_makes_it_the_next_version(api):
+    dana = api.integrator("dana")
+    first = save(dana, broken())
+    second = save(dana, without_interview(), first.headers["ETag"])
+    assert second.status_code == 201, second.text
+    assert first.json()[0]["version"] == second.json()[0]["version"] == 2
+    draft = dana.get("/api/models/handoff").json()["versions"][-1]
+    assert draft["state"] == "draft" and draft["saved_by"] == "dana"
+    assert draft["saved_at"] >= draft["created_at"]
+    xml = dana.get("/api/models/handoff/versions/2/bpmn").content
+    assert xml == without_interview()
+
+    assert dana.post("/api/models/handoff/versions/2/deploy").status_code == 200
+    save(dana, broken())
+    versions = dana.get("/api/models/handoff").json()["versions"]
+    assert [(v["number"], v["state"]) for v in versions] == [
+        (1, "deployed"),
+        (2, "deployed"),
+        (3, "draft"),
+    ]
+
+
+def test_each_version_says_how_many_cases_run_on_it(api):
+    versions = api.integrator("dana").get("/api/models/handoff").json()["versions"]
+    assert [(v["number"], v["running"]) for v in versions] == [(1, 2)]
 
 
 def test_a_draft_with_problems_is_kept_and_its_problems_name_their_elements(api):
@@ -225,3 +254,31 @@ def test_a_changed_due_time_shows_the_step_as_changed(api):
     diff = dana.get("/api/models/handoff/diff", params={"from": 1, "to": 2}).json()
     assert diff["added"] == [] and diff["removed"] == []
     assert [(e["id"], e["settings"]) for e in diff["changed"]] == [("guidance", ["extensions"])]
+
+
+def test_a_dry_run_that_fails_in_a_script_says_where_and_why_and_is_not_finished(api):
+    with api.db.tx() as s:
+        factories.deploy(s, api.settings, "sandbox_broken")
+    run = api.integrator("dana").post("/api/models/sandbox_broken/versions/1/dry-run", json={})
+    assert run.status_code == 200, run.text
+    body = run.json()
+    assert body["finished"] is False
+    assert body["stop_kind"] == "error"
+    assert body["stopped_at"] == ["broken"]
+    assert "NameError" in body["stopped"]
+    path = [p["element_id"] for p in body["path"]]
+    assert path[0] == "start" and "done" not in path
+
+
+def test_a_dry_run_that_waits_for_a_message_says_where_it_waits(api):
+    with api.db.tx() as s:
+        factories.deploy(s, api.settings, "log_scenario")
+    answers = {"guidance": {"data": {"summary": "explained", "note": "by phone"}}}
+    run = api.integrator("dana").post(
+        "/api/models/log_scenario/versions/1/dry-run", json={"answers": answers}
+    )
+    assert run.status_code == 200, run.text
+    body = run.json()
+    assert body["finished"] is False
+    assert body["stop_kind"] == "waiting"
+    assert body["stopped_at"] == ["registered"]

@@ -82,6 +82,15 @@ def status(page):
     return page.locator("#status")
 
 
+def confirm(page, trigger, expected):
+    """Click what asks for a confirmation, check the dialog names it, and confirm."""
+    page.click(trigger)
+    expect(page.locator("#confirm")).to_be_visible()
+    expect(page.locator("#confirm-text")).to_contain_text(expected)
+    page.click("#confirm-ok")
+    expect(page.locator("#confirm")).to_be_hidden()
+
+
 def case(live, reference):
     with live.db.tx() as s:
         return s.scalar(select(ProcessInstance).join(Client).where(Client.reference == reference))
@@ -101,32 +110,39 @@ def test_designer_adds_a_step_fixes_it_deploys_and_moves_a_running_case(page, li
     page.click("#save")
     page.wait_for_selector(f'.djs-element.has-problem[data-element-id="{created}"]')
     assert "problem" in status(page).inner_text()
-    assert "dueIn 'soon'" in page.locator(f'#problems li[data-element="{created}"]').inner_text()
-    page.click("#deploy")
+    problem = page.locator(f'#problems li[data-element="{created}"]')
+    assert "dueIn 'soon'" in problem.inner_text()
+    # The problem names its element, with the id in small print, and selects it.
+    expect(problem.locator(".problem-element")).to_have_text("Welcome meeting")
+    expect(problem.locator(".element-id")).to_have_text(created)
+    select_element(page, "guidance")
+    problem.click()
+    expect(page.locator(".bio-properties-panel-header-label")).to_have_text("Welcome meeting")
+    confirm(page, "#deploy", "Deploy version 2?")
     expect(status(page)).to_contain_text("Not deployed")
 
     select_element(page, created)
     open_group(page, "pathways")
     set_due_in(page, "P5D")
     page.click("#save")
-    expect(status(page)).to_contain_text("Saved as draft version 3")
+    expect(status(page)).to_contain_text("Saved as draft version 2")  # the same draft
     assert page.locator(".djs-element.has-problem").count() == 0
-    page.click("#deploy")
-    expect(status(page)).to_have_text("Version 3 deployed")
+    confirm(page, "#deploy", "1 running case(s) on version 1 stay on it")
+    expect(status(page)).to_have_text("Version 2 deployed")
 
     with live.db.tx() as s:
         new = factories.start(s, live.settings, "intake", reference="C-10")
-        assert new.version.number == 3
+        assert new.version.number == 2
     assert case(live, "C-9").version.number == 1
 
     page.select_option("#migrate-from", "1")
-    page.select_option("#migrate-to", "3")
+    page.select_option("#migrate-to", "2")
     page.click("#migrate-preview")
     running = case(live, "C-9")
     page.check(f'#migrate-table tr[data-case="{running.id}"] input')
-    page.click("#migrate-go")
-    expect(status(page)).to_contain_text("moved to version 3")
-    assert case(live, "C-9").version.number == 3
+    confirm(page, "#migrate-go", "Move 1 running case(s) from version 1 to version 2?")
+    expect(status(page)).to_contain_text("moved to version 2")
+    assert case(live, "C-9").version.number == 2
 
     with live.db.tx() as s:
         guidance = factories.open_task(s, running.id, "guidance")
@@ -168,7 +184,10 @@ def test_a_dry_run_marks_the_path_and_lists_the_deadlines(page, live):
     page.click("#dry-run")
     page.wait_for_selector("#dry-timers td")
     assert page.locator('.djs-element.dry-path[data-element-id="escalate"]').count() == 1
-    assert "2026-11-26T07:00:00" in page.locator("#dry-timers").inner_text()
+    # The deadline falls due and fires at the same moment, shown in Helsinki time.
+    due = page.locator('#dry-timers time[datetime^="2026-11-26T07:00:00"]')
+    assert due.count() == 2 and "09:00" in due.first.inner_text()
+    expect(page.locator("#dry-outcome")).to_have_text("The case reached its end.")
 
 
 def test_hostile_xml_uploaded_through_the_page_is_refused_as_through_the_api(page, live, tmp_path):

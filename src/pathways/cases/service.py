@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from pathways import clock, engine
@@ -23,6 +23,7 @@ from pathways.people import permissions
 from pathways.people import service as people
 from pathways.people.actors import Actor
 from pathways.processes import service as processes
+from pathways.processes.models import ProcessVersion
 from pathways.record import service as record
 from pathways.settings import Settings
 from pathways.tasks.models import Task, TaskState
@@ -261,3 +262,17 @@ def cancel(
     apply_advance(session, instance, advance, final_state=InstanceState.CANCELLED)
     audit.record(session, actor=actor.login, action="case.cancelled", instance_id=instance_id)
     return instance
+
+
+def running_by_version(session: Session, model_id: int) -> dict[int, int]:
+    """How many cases run on each version of a model, by version number (no client data)."""
+    rows = session.execute(
+        select(ProcessVersion.number, func.count(ProcessInstance.id))
+        .join(ProcessInstance, ProcessInstance.version_id == ProcessVersion.id)
+        .where(
+            ProcessVersion.model_id == model_id,
+            ProcessInstance.state == InstanceState.RUNNING,
+        )
+        .group_by(ProcessVersion.number)
+    )
+    return {int(number): int(count) for number, count in rows.all()}

@@ -16,8 +16,11 @@ Contract:
   what a step's properties are and which names its expressions read.
 - `compare` diffs two built specs; `migrate` moves a case's state to another version
   (or says why it cannot); `dry_run` runs a sample case in memory on a simulated clock.
+- `renamed_process` gives a file's one executable process a new key and name (a new
+  pathway from a starting point), parsed as safely as `build` parses.
 """
 
+from pathways.engine.bpmn_xml import process_name, renamed_process
 from pathways.engine.build import BuiltProcess, build, defined_processes
 from pathways.engine.compare import ModelDiff, compare
 from pathways.engine.data import check_incoming
@@ -34,6 +37,8 @@ from pathways.engine.serialization import SERIALIZER_VERSION
 from pathways.engine.timing import add_duration, parse_duration
 
 __all__ = [
+    "process_name",
+    "renamed_process",
     "PATHWAYS",
     "Answer",
     "DryRun",

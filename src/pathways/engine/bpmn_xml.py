@@ -122,3 +122,37 @@ def owning_processes(root: etree._Element) -> dict[str, str]:
             for inner in process.iter(f"{{{BPMN_NS}}}{tag}"):
                 owners[inner.get("id", "")] = key
     return owners
+
+
+def renamed_process(data: bytes, *, key: str, name: str, max_bytes: int) -> bytes:
+    """The file with its one executable process given a new id and name.
+
+    What pointed at the old id (the pool's `processRef`, the diagram's `bpmnElement`)
+    follows, so the diagram still draws; element ids inside the process stay.
+    """
+    root = parse_bpmn(data, max_bytes=max_bytes)
+    found = executable_process_ids(root)
+    if len(found) != 1:
+        raise InvalidModel([Problem("a starting point must hold exactly one executable process")])
+    old = found[0]
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if element.get("id") == old and element.tag == f"{{{BPMN_NS}}}process":
+            element.set("id", key)
+            element.set("name", name)
+        for attribute in ("processRef", "bpmnElement"):
+            if element.get(attribute) == old:
+                element.set(attribute, key)
+        if element.tag == f"{{{BPMN_NS}}}participant" and element.get("processRef") == key:
+            element.set("name", name)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+
+
+def process_name(data: bytes, *, max_bytes: int) -> str | None:
+    """The name of the file's first executable process."""
+    root = parse_bpmn(data, max_bytes=max_bytes)
+    for process in root.iterfind(f"{{{BPMN_NS}}}process"):
+        if process.get("isExecutable") == "true":
+            return process.get("name") or process.get("id")
+    return None

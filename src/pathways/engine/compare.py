@@ -1,8 +1,12 @@
 """What changed between two versions of a pathway, element by element.
 
-Built specs are compared with SpiffWorkflow's `SpecDiff`, which aligns elements by id
-(and by shape where an id changed) and compares their serialized settings. Only BPMN
-elements are reported; the engine's own helper specs are left out.
+SpiffWorkflow's `SpecDiff` aligns the elements of two built specs by id (and by shape
+where an id changed). Whether an aligned element changed is decided here, on what it
+means rather than how the file spelled it: the serialized settings are normalised
+first, so a re-saved file whose diagram moved, whose flows came out in another order,
+whose lane says "EMPLOYMENT  AREA" for "Employment area", or whose empty properties
+were written out, shows no change. Only BPMN elements are reported; the engine's own
+helper specs are left out.
 """
 
 from __future__ import annotations
@@ -13,9 +17,13 @@ from typing import Any
 from SpiffWorkflow.bpmn.util.diff import SpecDiff
 
 from pathways.engine.serialization import REGISTRY, load_spec
+from pathways.organisation_kinds import kind_for_lane
 
-# Settings that change whenever a neighbour does; the neighbour is reported itself.
-_NOISE = {"inputs", "outputs", "bpmn_id", "name"}
+# Settings that change whenever a neighbour does (the neighbour is reported itself), or
+# that mirror another setting.
+_NOISE = {"inputs", "outputs", "bpmn_id", "name", "description"}
+# Lists whose order in the file means nothing to the engine.
+_UNORDERED = {"cond_task_specs", "data_input_associations", "data_output_associations"}
 
 
 @dataclass(frozen=True)
@@ -54,7 +62,7 @@ def compare(old_spec: str, new_spec: str) -> ModelDiff:
         diff = SpecDiff(REGISTRY, process, counterpart)
         added.extend(_elements(diff.added))
         removed.extend(_elements(diff.removed))
-        changed.extend(_changed(diff.changed, diff.alignment))
+        changed.extend(_changed(diff.alignment))
     for name, process in new_processes.items():
         if name not in old_processes:
             added.extend(_elements(process.task_specs.values()))
@@ -69,14 +77,63 @@ def _elements(specs: Any) -> list[Element]:
     ]
 
 
-def _changed(changes: dict[Any, list[str]], alignment: dict[Any, Any]) -> list[ChangedElement]:
+def _changed(alignment: dict[Any, Any]) -> list[ChangedElement]:
     """Changed elements under their new id (an element whose id changed is matched by shape)."""
     found = []
-    for spec, settings in sorted(changes.items(), key=lambda item: item[0].name):
-        new = alignment.get(spec) or spec
-        relevant = set(settings) - _NOISE
+    for spec, new in sorted(alignment.items(), key=lambda item: item[0].name):
+        if new is None or new.bpmn_id is None:
+            continue
+        relevant = set(_differences(spec, new))
         if spec.bpmn_id != new.bpmn_id:
             relevant.add("id")
-        if new.bpmn_id is not None and relevant:
+        if relevant:
             found.append(ChangedElement(new.bpmn_id, new.bpmn_name, tuple(sorted(relevant))))
     return found
+
+
+def _differences(old: Any, new: Any) -> list[str]:
+    before, after = _meaning(REGISTRY.convert(old)), _meaning(REGISTRY.convert(new))
+    if before.get("typename") != after.get("typename"):
+        return ["typename"]
+    return [key for key in before.keys() | after.keys() if before.get(key) != after.get(key)]
+
+
+def _meaning(settings: dict[str, Any]) -> dict[str, Any]:
+    """A spec's settings as the engine reads them, without how the file happened to say it."""
+    kept: dict[str, Any] = {}
+    for key, value in settings.items():
+        if key in _NOISE:
+            continue
+        if key == "lane":
+            value = _lane(value)
+        elif key == "event_definition" and isinstance(value, dict):
+            value = {k: v for k, v in value.items() if k != "name"}  # mirrors bpmn_name
+        normal = _normal(value)
+        if key in _UNORDERED and isinstance(normal, list):
+            normal = sorted(normal, key=repr)
+        if normal is not None:
+            kept[key] = normal
+    return kept
+
+
+def _normal(value: Any) -> Any:
+    """Empty is absent; text is compared without the white space around it and its lines."""
+    if isinstance(value, str):
+        lines = [line.rstrip() for line in value.replace("\r\n", "\n").split("\n")]
+        text = "\n".join(lines).strip()
+        return text or None
+    if isinstance(value, dict):
+        items = {k: _normal(v) for k, v in value.items()}
+        kept = {k: v for k, v in items.items() if v is not None}
+        return kept or None
+    if isinstance(value, list | tuple):
+        return [_normal(v) for v in value] or None
+    return value
+
+
+def _lane(name: Any) -> Any:
+    """A lane by the organisation kind it names (how the engine reads it), else its name."""
+    if not isinstance(name, str):
+        return name
+    kind = kind_for_lane(name)
+    return kind.value if kind is not None else " ".join(name.split()).casefold()

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
@@ -65,6 +66,15 @@ class TimerRun:
     ended_at: datetime | None = None
 
 
+class StopKind(StrEnum):
+    """Why a run ended before an end event."""
+
+    ERROR = "error"  # a script, condition or the engine failed
+    WAITING = "waiting"  # a message or signal that nobody sends in a dry run
+    HORIZON = "horizon"  # nothing happens within the horizon (a far timer)
+    LIMIT = "limit"  # too many events (a loop)
+
+
 @dataclass
 class DryRun:
     path: list[Passed]
@@ -72,6 +82,12 @@ class DryRun:
     timers: list[TimerRun]
     finished: bool = False
     stopped: str | None = None
+    stop_kind: StopKind | None = None
+    # The elements the run stopped on: the failing one, or those still waiting.
+    stopped_at: list[str] = field(default_factory=list)
+
+    def stop(self, kind: StopKind, reason: str, elements: list[str]) -> None:
+        self.stop_kind, self.stopped, self.stopped_at = kind, reason, elements
 
 
 def dry_run(
@@ -100,19 +116,39 @@ def dry_run(
                         break
                     moment = _next_event(workflow, run, answers)
                     if moment is None:
-                        run.result.stopped = "the case waits for a message or signal"
+                        run.result.stop(
+                            StopKind.WAITING,
+                            "the case waits for a message or signal",
+                            _waiting_elements(workflow),
+                        )
                         break
                     if moment > start + horizon:
-                        run.result.stopped = f"nothing happens within {horizon.days} days"
+                        run.result.stop(
+                            StopKind.HORIZON,
+                            f"nothing happens within {horizon.days} days",
+                            _waiting_elements(workflow),
+                        )
                         break
                     simulated.set(moment)
                     _step(workflow, run, answers, simulated)
                     run.record(workflow)
                 else:
-                    run.result.stopped = f"stopped after {max_events} events"
+                    run.result.stop(
+                        StopKind.LIMIT,
+                        f"stopped after {max_events} events",
+                        _waiting_elements(workflow),
+                    )
         except PathwaysError as error:
-            run.result.stopped = error.message
+            run.record(workflow)  # what the case passed before the failing element
+            element = getattr(error, "element", None)
+            run.result.stop(StopKind.ERROR, error.message, [element] if element else [])
         return run.result
+
+
+def _waiting_elements(workflow: BpmnWorkflow) -> list[str]:
+    """The BPMN ids of the tasks the case waits in (events, timers, open steps)."""
+    waiting = workflow.get_tasks(state=TaskState.WAITING | TaskState.READY)
+    return sorted({t.task_spec.bpmn_id for t in waiting if t.task_spec.bpmn_id is not None})
 
 
 def _due(step: HumanStep, answers: Mapping[str, Answer]) -> datetime:

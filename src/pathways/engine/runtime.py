@@ -233,7 +233,7 @@ def engine_errors() -> Iterator[None]:
         if cause is not None:
             busy = isinstance(cause, WorkerBusy)
             raise ScriptFailure(f"{element}: {cause.message}", element, busy) from None
-        raise EngineFailure(f"{element}: {_first_line(error)}") from None
+        raise EngineFailure(f"{element}: {_first_line(error)}", element) from None
     except SpiffWorkflowException as error:
         raise EngineFailure(_first_line(error)) from None
 

@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from pydantic import ValidationError
 
+from pathways.cases import service as cases
 from pathways.edge.caller import CallDep
 from pathways.edge.params import RowId
 from pathways.errors import InvalidData
@@ -96,7 +97,8 @@ def convert_camunda(body: CamundaConversionIn, call: CallDep) -> CamundaConversi
 @router.get("/{key}")
 def get_model(key: str, call: CallDep) -> ModelDetailOut:
     with call.begin() as tx:
-        return ModelDetailOut.of(processes.get_model(tx.session, key))
+        model = processes.get_model(tx.session, key)
+        return ModelDetailOut.of(model, cases.running_by_version(tx.session, model.id))
 
 
 @router.post(

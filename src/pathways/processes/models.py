@@ -33,7 +33,11 @@ class ProcessModel(Base):
 
 
 class ProcessVersion(Base):
-    """One immutable revision of a model: the XML, the spec built from it, and its forms.
+    """One revision of a model: the XML, the spec built from it, and its forms.
+
+    A model has at most one draft, its newest version: saving a draft again overwrites
+    it, and deploying it makes it the next version. Deployed and retired versions are
+    immutable.
 
     The named forms are copied in at deploy, so a deployed version never changes under
     running cases when someone edits `forms/`.
@@ -54,6 +58,9 @@ class ProcessVersion(Base):
     state: Mapped[str] = mapped_column(String(16))
     created_by: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # A draft is saved over until it is deployed: who saved it last, and when.
+    saved_by: Mapped[str | None] = mapped_column(String(64))
+    saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     deployed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     model: Mapped[ProcessModel] = relationship(back_populates="versions")

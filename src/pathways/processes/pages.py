@@ -10,15 +10,18 @@ import json
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
+from pathways.edge.caller import Tx
+from pathways.errors import Conflict, InvalidData, InvalidModel
 from pathways.forms import render as render_form
 from pathways.forms.service import FormCatalog
 from pathways.organisation_kinds import ENGLISH_NAMES
 from pathways.people import permissions
 from pathways.processes import service as processes
-from pathways.web.caller import PageCallDep
-from pathways.web.i18n import form_text
+from pathways.processes import starting_points
+from pathways.web.caller import PageCall, PageCallDep
+from pathways.web.i18n import _, form_text
 from pathways.web.templating import DIAGRAM_CSP, STATIC_DIR, render
 
 router = APIRouter(include_in_schema=False)
@@ -29,12 +32,61 @@ KINDS = json.dumps([{"code": kind.value, "name": name} for kind, name in ENGLISH
 @router.get("/models")
 def models_page(request: Request, call: PageCallDep) -> Response:
     with call.begin() as tx:
-        permissions.require_designer(tx.actor)
-        models = [
-            {"key": m.key, "name": m.name, "versions": count, "deployed": deployed}
-            for m, count, deployed in processes.list_models(tx.session)
-        ]
-        return render(request, "models.html", {**call.layout(tx), "models": models})
+        return _models(request, call, tx, values={}, problem=None)
+
+
+@router.post("/models")
+def create_model(request: Request, call: PageCallDep) -> Response:
+    """A new pathway from a starting point, saved as its first draft; the modeler opens it."""
+    values = {n: call.field(n)[:200] for n in ("starting_point", "key", "name")}
+    try:
+        with call.begin() as tx:
+            starting_points.create(
+                tx.session,
+                starting_point=values["starting_point"],
+                key=values["key"],
+                name=values["name"],
+                actor=tx.actor,
+                settings=tx.settings,
+            )
+        return RedirectResponse(f"/models/{values['key']}", status_code=303)
+    except Conflict:
+        problem, status = _("A pathway with this key exists already."), 409
+    except (InvalidData, InvalidModel):
+        problem, status = (
+            _(
+                "Choose a starting point, give a name, and write the key in"
+                " lower-case letters, digits or _, a letter first."
+            ),
+            422,
+        )
+    with call.begin() as tx:
+        return _models(request, call, tx, values=values, problem=problem, status=status)
+
+
+def _models(
+    request: Request,
+    call: PageCall,
+    tx: Tx,
+    *,
+    values: dict[str, str],
+    problem: str | None,
+    status: int = 200,
+) -> Response:
+    permissions.require_designer(tx.actor)
+    models = [
+        {"key": m.key, "name": m.name, "versions": count, "deployed": deployed}
+        for m, count, deployed in processes.list_models(tx.session)
+    ]
+    context = {
+        **call.layout(tx),
+        "models": models,
+        "starting_points": starting_points.starting_points(tx.settings),
+        "blank": starting_points.BLANK,
+        "values": values,
+        "problem": problem,
+    }
+    return render(request, "models.html", context, status=status)
 
 
 @router.get("/models/form-preview")

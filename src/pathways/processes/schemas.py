@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -70,8 +71,11 @@ class VersionOut(BaseModel):
     sha256: str
     created_by: str | None
     created_at: datetime
+    saved_by: str | None = Field(default=None, description="who saved the draft last")
+    saved_at: datetime | None = Field(default=None, description="when the draft was saved last")
     deployed_at: datetime | None
     retired_at: datetime | None
+    running: int = Field(default=0, description="running cases on this version")
 
 
 class ModelDetailOut(BaseModel):
@@ -81,12 +85,16 @@ class ModelDetailOut(BaseModel):
     versions: list[VersionOut]
 
     @classmethod
-    def of(cls, model: ProcessModel) -> ModelDetailOut:
+    def of(cls, model: ProcessModel, running: Mapping[int, int] | None = None) -> ModelDetailOut:
+        counts = running or {}
         return cls(
             key=model.key,
             name=model.name,
             description=model.description,
-            versions=[VersionOut.model_validate(v) for v in model.versions],
+            versions=[
+                VersionOut.model_validate(v).model_copy(update={"running": counts.get(v.number, 0)})
+                for v in model.versions
+            ],
         )
 
 
@@ -186,8 +194,10 @@ class TimerOut(BaseModel):
 class DryRunOut(BaseModel):
     """The path the sample case took, its human steps, and when each timer fell due."""
 
-    finished: bool
-    stopped: str | None
+    finished: bool = Field(description="true only when the case reached an end event")
+    stopped: str | None = Field(description="why the run ended early, None when it finished")
+    stop_kind: str | None = Field(description="error, waiting, horizon or limit")
+    stopped_at: list[str] = Field(description="element ids the run stopped on")
     path: list[PassedOut]
     steps: list[StepOut]
     timers: list[TimerOut]
@@ -198,6 +208,8 @@ class DryRunOut(BaseModel):
         return cls(
             finished=run.finished,
             stopped=run.stopped,
+            stop_kind=run.stop_kind,
+            stopped_at=list(run.stopped_at),
             path=[PassedOut(element_id=p.element_id, name=p.name, at=p.at) for p in run.path],
             steps=[StepOut(**vars(step)) for step in view.steps],
             timers=[TimerOut(**vars(timer)) for timer in run.timers],

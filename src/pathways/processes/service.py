@@ -84,7 +84,8 @@ def deploy(
     With `key`, the file must hold that process (a route names the model it saves).
     With `if_match`, the model's latest version must still be the one the caller edited.
     Deploying what the latest version already holds changes nothing. Without `decisions`,
-    a save of a model (`key`) keeps the DMN files of its latest version.
+    a save of a model (`key`) keeps the DMN files of its latest version. A draft is saved
+    over (the model keeps one), and deploying the file makes the draft the next version.
     """
     permissions.require_designer(actor)
     if key is not None:
@@ -120,20 +121,21 @@ def _store(
     if latest is not None and latest.sha256 == digest and latest.state == state:
         return Deployment(built.key, latest.number, latest.state, False, built.problems)
     now = clock.now()
-    version = ProcessVersion(
-        model=model,
-        number=(latest.number + 1) if latest else 1,
-        bpmn_xml=data.decode("utf-8"),
-        spec=built.spec,
-        forms=forms,
-        kinds=list(built.kinds),
-        sha256=digest,
-        state=state,
-        created_by=actor.login,
-        created_at=now,
-        deployed_at=None if draft else now,
-    )
-    session.add(version)
+    if latest is not None and latest.state == VersionState.DRAFT:
+        version = latest  # the draft is saved over; deploying it makes it the next version
+    else:
+        version = ProcessVersion(
+            model=model,
+            number=(latest.number + 1) if latest else 1,
+            created_by=actor.login,
+            created_at=now,
+        )
+        session.add(version)
+    version.bpmn_xml = data.decode("utf-8")
+    version.spec, version.forms, version.kinds = built.spec, forms, list(built.kinds)
+    version.sha256, version.state = digest, state
+    version.saved_by, version.saved_at = actor.login, now
+    version.deployed_at = None if draft else now
     version.decisions = [
         ProcessDecision(decision_id=d, file_name=f.name, dmn_xml=f.data.decode("utf-8"))
         for d, f in built.decisions

@@ -38,6 +38,7 @@ from pathways.forms.api import router as form_routes
 from pathways.incidents.api import router as incident_routes
 from pathways.notes.api import router as note_routes
 from pathways.notes.pages import router as note_pages
+from pathways.operations.pages import router as operations_pages
 from pathways.people.api import router as people_routes
 from pathways.people.oidc_api import router as oidc_routes
 from pathways.people.organisation_pages import router as organisation_pages
@@ -85,6 +86,7 @@ PAGE_ROUTERS = (
     people_pages,
     organisation_pages,
     audit_pages,
+    operations_pages,
     api_docs,
 )
 

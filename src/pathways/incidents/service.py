@@ -147,3 +147,18 @@ def open_for(session: Session, instance_id: int) -> Sequence[Incident]:
             Incident.instance_id == instance_id, Incident.state == IncidentState.OPEN
         )
     ).all()
+
+
+def get_incident(session: Session, *, incident_id: int, actor: Actor) -> IncidentRow:
+    """One incident with its pathway's key, for administrators."""
+    permissions.require_admin(actor)
+    found = session.execute(
+        select(Incident, ProcessModel.key)
+        .join(ProcessInstance, ProcessInstance.id == Incident.instance_id)
+        .join(ProcessVersion, ProcessVersion.id == ProcessInstance.version_id)
+        .join(ProcessModel, ProcessModel.id == ProcessVersion.model_id)
+        .where(Incident.id == incident_id)
+    ).first()
+    if found is None:
+        raise NotFound(f"no incident {incident_id}")
+    return IncidentRow(found[0], found[1])

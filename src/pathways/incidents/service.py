@@ -58,7 +58,8 @@ def open_incident(
 @dataclass(frozen=True)
 class IncidentRow:
     incident: Incident
-    model: str
+    model: str  # the pathway's key
+    model_name: str
 
 
 def list_incidents(
@@ -67,7 +68,7 @@ def list_incidents(
     """Incidents, newest first, for administrators."""
     permissions.require_admin(actor)
     query = (
-        select(Incident, ProcessModel.key)
+        select(Incident, ProcessModel.key, ProcessModel.name)
         .join(ProcessInstance, ProcessInstance.id == Incident.instance_id)
         .join(ProcessVersion, ProcessVersion.id == ProcessInstance.version_id)
         .join(ProcessModel, ProcessModel.id == ProcessVersion.model_id)
@@ -76,7 +77,7 @@ def list_incidents(
     )
     if state is not None:
         query = query.where(Incident.state == state)
-    return [IncidentRow(incident, key) for incident, key in session.execute(query).all()]
+    return [IncidentRow(*row) for row in session.execute(query).all()]
 
 
 def _open(session: Session, incident_id: int) -> Incident:
@@ -153,7 +154,7 @@ def get_incident(session: Session, *, incident_id: int, actor: Actor) -> Inciden
     """One incident with its pathway's key, for administrators."""
     permissions.require_admin(actor)
     found = session.execute(
-        select(Incident, ProcessModel.key)
+        select(Incident, ProcessModel.key, ProcessModel.name)
         .join(ProcessInstance, ProcessInstance.id == Incident.instance_id)
         .join(ProcessVersion, ProcessVersion.id == ProcessInstance.version_id)
         .join(ProcessModel, ProcessModel.id == ProcessVersion.model_id)
@@ -161,4 +162,4 @@ def get_incident(session: Session, *, incident_id: int, actor: Actor) -> Inciden
     ).first()
     if found is None:
         raise NotFound(f"no incident {incident_id}")
-    return IncidentRow(found[0], found[1])
+    return IncidentRow(*found)

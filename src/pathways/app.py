@@ -26,6 +26,7 @@ from pathways.cases.search_pages import router as case_search_pages
 from pathways.dashboards.api import router as dashboard_routes
 from pathways.dashboards.daily import DailyJobs
 from pathways.dashboards.pages import router as dashboard_pages
+from pathways.dashboards.work_pages import router as dashboard_work_pages
 from pathways.db.session import READ_ONLY, engine_for
 from pathways.deadlines.scheduler import Poller
 from pathways.edge import logs, openapi, problems
@@ -81,6 +82,7 @@ PAGE_ROUTERS = (
     case_pages,
     model_pages,
     dashboard_pages,
+    dashboard_work_pages,
     note_pages,
     record_pages,
     people_pages,

@@ -21,7 +21,7 @@ from tests.api.live import LiveServer
 from tests.pages.conftest import Site
 
 _ROW = re.compile(r'<tr data-organisation="([^"]+)" data-step="([^"]+)">')
-_TOTAL = re.compile(r'<dd data-total="(\w+)">([^<]+)</dd>')
+_TOTAL = re.compile(r'<dd data-total="(\w+)"><a href="[^"]+">([^<]+)</a></dd>')
 _CASE_LINK = re.compile(r'<a href="/cases/(\d+)">')
 
 

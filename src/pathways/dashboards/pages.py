@@ -29,12 +29,15 @@ from pathways.people import permissions
 from pathways.processes import service as processes
 from pathways.web import views
 from pathways.web.caller import PageCallDep
-from pathways.web.i18n import _
+from pathways.web.i18n import _, form_text
 from pathways.web.templating import DIAGRAM_CSP, SECURITY_HEADERS, STATIC_DIR, render
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str | None, Query(max_length=128)]
 Day = Annotated[str | None, Query(max_length=10)]
+# Charts are drawn for the width they are shown at (the page asks for a phone's or a
+# desktop's), so their texts stay legible instead of being scaled down.
+ChartWidth = Annotated[int, Query(ge=320, le=1200)]
 HEATMAP_BUNDLE = STATIC_DIR / "build" / "heatmap.js"
 DURATION_PERIOD = timedelta(days=90)
 TREND_DAYS = 30
@@ -213,6 +216,7 @@ def _by_model(versions: list[tuple[str, int]]) -> dict[str, list[int]]:
 def trend_chart(
     call: PageCallDep,
     typed: TypedFilters,
+    width: ChartWidth = 720,
 ) -> Response:
     """Open, at-risk and overdue tasks per day over the last 30 days."""
     where = typed.filters()
@@ -220,7 +224,9 @@ def trend_chart(
         points = snapshots.trend(tx.session, actor=tx.actor, filters=where, days=TREND_DAYS)
     title = _("Open, at-risk and overdue tasks, last %(days)d days") % {"days": TREND_DAYS}
     if not points:
-        return _svg(charts.note(title, _("No daily figures yet: they are taken each morning.")))
+        return _svg(
+            charts.note(title, _("No daily figures yet: they are taken each morning."), width=width)
+        )
     svg = charts.line_chart(
         title,
         [p.day for p in points],
@@ -229,6 +235,7 @@ def trend_chart(
             _("At risk"): [p.at_risk for p in points],
             _("Overdue"): [p.overdue for p in points],
         },
+        width=width,
     )
     return _svg(svg)
 
@@ -237,6 +244,7 @@ def trend_chart(
 def duration_chart(
     call: PageCallDep,
     typed: TypedFilters,
+    width: ChartWidth = 720,
 ) -> Response:
     """Median and 90th percentile time per step against its deadline, last 90 days."""
     where = typed.filters()
@@ -247,10 +255,16 @@ def duration_chart(
             filters=where,
             completed_after=clock.now() - DURATION_PERIOD,
         )
+        names = {m.key: m.name for m, _n, _latest in processes.list_models(tx.session)}
     title = _("Time per step, completed in the last %(days)d days") % {"days": DURATION_PERIOD.days}
     if not rows:
-        return _svg(charts.note(title, _("No step was completed in this period.")))
-    return _svg(charts.duration_chart(title, rows))
+        return _svg(charts.note(title, _("No step was completed in this period."), width=width))
+    labels = [f"{form_text(names.get(r.model, r.model))}: {form_text(r.step_name)}" for r in rows]
+    legend = (_("filled: median"), _("outlined: 90th percentile"), _("bar: deadline"))
+    svg = charts.duration_chart(
+        title, rows, width=width, labels=labels, legend=legend, unit=_("%s d")
+    )
+    return _svg(svg)
 
 
 def _svg(body: str) -> Response:

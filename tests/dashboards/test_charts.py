@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from xml.etree import ElementTree
 
-from pathways.dashboards.charts import duration_chart, line_chart
+from pathways.dashboards.charts import duration_chart, line_chart, note
 from pathways.dashboards.durations import StepDuration
 
 HOSTILE = '<script>alert("x")</script> & "Step"'
@@ -81,3 +81,11 @@ def test_a_narrow_line_chart_puts_its_legend_on_rows_of_their_own():
     assert all(float(t.get("x")) + 7 * len(t.text) <= 340 for t in legend)
     dates = [t for t in root.iter(f"{SVG}text") if t.text and t.text.startswith("2026-")]
     assert 2 <= len(dates) <= 4  # about 70 px each in a 268 px plot
+
+
+def test_a_note_wraps_on_a_narrow_chart_rather_than_running_off_it():
+    message = "No daily figures yet: they are taken each morning."
+    svg = note("Trend", message, width=340)
+    lines = shown(svg)[1:]  # after the title
+    assert " ".join(lines) == message and len(lines) == 2
+    assert all(len(line) * 7 <= 340 - 16 for line in lines)

@@ -183,4 +183,19 @@ def duration_chart(
 
 def note(title: str, message: str, *, width: int = 720) -> str:
     """A chart with nothing to draw yet: its title and why, rather than empty axes."""
-    return _frame(title, width, 64, [_fitted(width / 2, 46, message, width - 16, "middle")])
+    lines = _wrapped(message, max(int((width - 16) // 7), 8))[:3]
+    body = [
+        _fitted(width / 2, 46 + 16 * n, line, width - 16, "middle") for n, line in enumerate(lines)
+    ]
+    return _frame(title, width, 48 + 16 * len(lines), body)
+
+
+def _wrapped(text: str, fits: int) -> list[str]:
+    """Words in lines of at most `fits` characters (a longer word gets a line of its own)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= fits:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]

@@ -26,6 +26,7 @@ from pathways.cases.search_pages import router as case_search_pages
 from pathways.dashboards.api import router as dashboard_routes
 from pathways.dashboards.daily import DailyJobs
 from pathways.dashboards.pages import router as dashboard_pages
+from pathways.dashboards.work_pages import router as dashboard_work_pages
 from pathways.db.session import READ_ONLY, engine_for
 from pathways.deadlines.scheduler import Poller
 from pathways.edge import logs, openapi, problems
@@ -38,6 +39,7 @@ from pathways.forms.api import router as form_routes
 from pathways.incidents.api import router as incident_routes
 from pathways.notes.api import router as note_routes
 from pathways.notes.pages import router as note_pages
+from pathways.operations.pages import router as operations_pages
 from pathways.people.api import router as people_routes
 from pathways.people.oidc_api import router as oidc_routes
 from pathways.people.organisation_pages import router as organisation_pages
@@ -80,11 +82,13 @@ PAGE_ROUTERS = (
     case_pages,
     model_pages,
     dashboard_pages,
+    dashboard_work_pages,
     note_pages,
     record_pages,
     people_pages,
     organisation_pages,
     audit_pages,
+    operations_pages,
     api_docs,
 )
 

@@ -20,7 +20,7 @@ from tests.api.live import LiveServer
 from tests.pages.conftest import Site
 
 _ROW = re.compile(r'<tr data-organisation="([^"]+)" data-step="([^"]+)">')
-_TOTAL = re.compile(r'<dd data-total="(\w+)">([^<]+)</dd>')
+_TOTAL = re.compile(r'<dd data-total="(\w+)"><a href="[^"]+">([^<]+)</a></dd>')
 _CASE_LINK = re.compile(r'<a href="/cases/(\d+)">')
 
 
@@ -137,7 +137,7 @@ def test_the_export_links_carry_the_filters(site):
 def test_the_charts_are_inert_svg_images(site):
     browser = site.as_user("mona")
     page = browser.get("/dashboard?pathway=handoff").text
-    assert 'src="/dashboard/trend.svg?pathway=handoff"' in page
+    assert 'src="/dashboard/trend.svg?width=720&amp;pathway=handoff"' in page
     for path in ("/dashboard/trend.svg", "/dashboard/durations.svg?pathway=handoff"):
         chart = browser.get(path)
         assert chart.status_code == 200
@@ -160,7 +160,9 @@ def test_the_trend_chart_says_when_no_daily_figures_exist_and_draws_them_once_ta
 
 def test_the_duration_chart_names_the_steps_completed_lately(site):
     browser = site.as_user("mona")
-    assert "handoff: Guidance and advice" in browser.get("/dashboard/durations.svg").text
+    chart = browser.get("/dashboard/durations.svg").text
+    # The pathway's name, not its key; cut to fit, whole in the label's tooltip.
+    assert "<title>Hand-off between two organisations: Guidance and advice</title>" in chart
     nothing = browser.get("/dashboard/durations.svg?step=interview").text
     assert "No step was completed in this period." in nothing
 

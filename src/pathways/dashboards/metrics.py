@@ -20,8 +20,7 @@ from sqlalchemy.orm import Session
 from pathways import clock
 from pathways.dashboards.service import open_counts
 from pathways.db.session import transaction
-from pathways.deadlines.models import Timer, TimerState
-from pathways.notifications.models import OutgoingMail
+from pathways.operations import figures
 from pathways.people.models import Organisation
 from pathways.processes.models import ProcessModel
 from pathways.settings import Settings
@@ -41,12 +40,15 @@ class TaskCollector:
         with transaction(self.engine) as session:
             yield from self._tasks(session)
             yield from self._timers(session)
-            pending = session.scalar(
-                select(func.count()).select_from(OutgoingMail).where(OutgoingMail.sent_at.is_(None))
-            )
+            pending, failed = figures.mail_counts(session)
         queue = GaugeMetricFamily("pathways_mail_pending", "Queued mail not yet sent")
-        queue.add_metric([], float(pending or 0))
+        queue.add_metric([], float(pending + failed))
+        gave_up = GaugeMetricFamily(
+            "pathways_mail_failed", "Queued mail the sender gave up on after its last attempt"
+        )
+        gave_up.add_metric([], float(failed))
         yield queue
+        yield gave_up
 
     def _tasks(self, session: Session) -> Iterator[Metric]:
         counts = open_counts(clock.now(), self.settings.deadlines.at_risk_window).subquery()
@@ -77,18 +79,14 @@ class TaskCollector:
 
     def _timers(self, session: Session) -> Iterator[Metric]:
         now = clock.now()
-        oldest, due = session.execute(
-            select(func.min(Timer.due_at), func.count()).where(
-                Timer.state == TimerState.WAITING, Timer.due_at <= now
-            )
-        ).one()
+        backlog = figures.timer_backlog(session, now)
         lag = GaugeMetricFamily(
             "pathways_timer_lag_seconds",
             "How late the oldest due, unfired timer is (0 when the poller keeps up)",
         )
-        lag.add_metric([], (now - oldest).total_seconds() if oldest is not None else 0.0)
+        lag.add_metric([], max((kind.lateness_seconds(now) for kind in backlog), default=0.0))
         waiting = GaugeMetricFamily("pathways_timers_due", "Timers past due and not yet fired")
-        waiting.add_metric([], float(due))
+        waiting.add_metric([], float(sum(kind.due for kind in backlog)))
         yield lag
         yield waiting
 

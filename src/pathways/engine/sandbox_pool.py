@@ -228,6 +228,11 @@ class WorkerPool:
         self.started += 1
         self._give_back(worker)
 
+    def status(self) -> PoolStatus:
+        with self._lock:
+            idle = len(self._idle)
+        return PoolStatus(self.config.workers, idle, self.started, self.lost)
+
     def close(self) -> None:
         with self._lock:
             idle, self._idle = self._idle, []
@@ -246,6 +251,20 @@ def _signal_name(code: int | None) -> str:
 
 POOL = WorkerPool()
 atexit.register(POOL.close)
+
+
+@dataclass(frozen=True)
+class PoolStatus:
+    """This process's script workers, for the operations page."""
+
+    size: int  # at most this many run at once
+    idle: int  # started and waiting for a script
+    started: int  # since the process started
+    lost: int  # killed by the watchdog or crashed
+
+
+def pool_status() -> PoolStatus:
+    return POOL.status()
 
 
 def configure_workers(*, workers: int, memory_mb: int) -> None:

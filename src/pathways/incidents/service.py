@@ -32,7 +32,8 @@ def blocks(instance_id: InstrumentedAttribute[int]) -> ColumnElement[bool]:
 @dataclass(frozen=True)
 class IncidentRow:
     incident: Incident
-    model: str
+    model: str  # the pathway's key
+    model_name: str
 
 
 def list_incidents(
@@ -41,7 +42,7 @@ def list_incidents(
     """Incidents, newest first, for administrators."""
     permissions.require_admin(actor)
     query = (
-        select(Incident, ProcessModel.key)
+        select(Incident, ProcessModel.key, ProcessModel.name)
         .join(ProcessInstance, ProcessInstance.id == Incident.instance_id)
         .join(ProcessVersion, ProcessVersion.id == ProcessInstance.version_id)
         .join(ProcessModel, ProcessModel.id == ProcessVersion.model_id)
@@ -50,7 +51,7 @@ def list_incidents(
     )
     if state is not None:
         query = query.where(Incident.state == state)
-    return [IncidentRow(incident, key) for incident, key in session.execute(query).all()]
+    return [IncidentRow(*row) for row in session.execute(query).all()]
 
 
 def _open(session: Session, incident_id: int) -> Incident:
@@ -112,3 +113,18 @@ def cancel(session: Session, *, incident_id: int, actor: Actor, settings: Settin
     )
     session.flush()
     return incident
+
+
+def get_incident(session: Session, *, incident_id: int, actor: Actor) -> IncidentRow:
+    """One incident with its pathway's key, for administrators."""
+    permissions.require_admin(actor)
+    found = session.execute(
+        select(Incident, ProcessModel.key, ProcessModel.name)
+        .join(ProcessInstance, ProcessInstance.id == Incident.instance_id)
+        .join(ProcessVersion, ProcessVersion.id == ProcessInstance.version_id)
+        .join(ProcessModel, ProcessModel.id == ProcessVersion.model_id)
+        .where(Incident.id == incident_id)
+    ).first()
+    if found is None:
+        raise NotFound(f"no incident {incident_id}")
+    return IncidentRow(*found)

@@ -274,9 +274,21 @@ def _task_page(
         ),
         "confirm": confirm and _may_work(tx, task),
         "may_reopen": reopening.may_reopen(tx.session, tx.actor, task, instance),
+        "may_reassign": _may_reassign(tx, task),
         "reopenings": reopening.reopenings_of(tx.session, task.id),
     }
     return render_page(request, "tasks/task.html", context, status=status)
+
+
+def _may_reassign(tx: Tx, task: Task) -> bool:
+    """A manager of the task's organisation may hand the open task to a colleague."""
+    user = tx.actor.user
+    return (
+        user is not None
+        and task.state == TaskState.OPEN
+        and tx.actor.has_role(Role.MANAGER)
+        and task.organisation_id == user.organisation_id
+    )
 
 
 def _may_work(tx: Tx, task: Task) -> bool:

@@ -32,6 +32,7 @@ _SLICES = (
     "record",
     "people",
     "audit",
+    "operations",
 )
 
 # No inline script or style anywhere; htmx is served from /static.

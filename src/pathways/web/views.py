@@ -12,7 +12,7 @@ from pathways.errors import FieldError
 from pathways.forms.rules import FieldRule
 from pathways.settings import Settings
 from pathways.tasks.models import Task, TaskState
-from pathways.web.i18n import _
+from pathways.web.i18n import _, ngettext
 from pathways.web.rule_texts import explain_rule
 
 
@@ -34,6 +34,21 @@ def badge(task: Task, settings: Settings) -> Badge | None:
     if standing == DeadlineStatus.AT_RISK:
         return Badge("at-risk", _("Due soon"))
     return None
+
+
+def due_text(due_at: datetime | None, now: datetime) -> str:
+    """Where a due date stands today, by Helsinki dates: overdue by N days, due today, or
+    due in N days (an overdue task due earlier today is "overdue since today")."""
+    if due_at is None:
+        return _("No due date")
+    days = (clock.local(due_at).date() - clock.local(now).date()).days
+    if due_at < now:
+        if days == 0:
+            return _("Overdue since today")
+        return ngettext("Overdue by %(num)s day", "Overdue by %(num)s days", -days) % {"num": -days}
+    if days == 0:
+        return _("Due today")
+    return ngettext("Due in %(num)s day", "Due in %(num)s days", days) % {"num": days}
 
 
 def end_of_day(typed: str | None) -> datetime | None:

@@ -42,13 +42,13 @@ ORGANISATIONS = (
         "barsby",
         "municipality",
         "Barsby",
-        names=_names("Barsbyn kunta", "Barsby kommun", "Barsby municipality"),
+        names=_names("Barsbyn kunta", "Barsby kommun", "Barsby"),
     ),
     DemoOrganisation(
         "ekby",
         "municipality",
         "Ekby",
-        names=_names("Ekbyn kunta", "Ekby kommun", "Ekby municipality"),
+        names=_names("Ekbyn kunta", "Ekby kommun", "Ekby"),
     ),
     DemoOrganisation(
         "westland-wbc",

@@ -145,6 +145,7 @@ def case_page(
             "history": cases.timeline(tx.session, view),
             "step_names": {t.id: t.name for t in view.tasks},
             "team": _team_names(tx, view.instance.team),
+            "municipality": _team_names(tx, {"municipality": view.instance.client.municipality})[0],
             **notes_pages.panel(
                 tx, instance_id=case_id, team=view.instance.team, purpose="case page"
             ),

@@ -21,6 +21,7 @@ class DemoOrganisation:
     kind: str
     name: str
     covers: tuple[str, ...] = ()
+    names: tuple[tuple[str, str], ...] = ()  # (language, name): fi, sv, en
 
 
 @dataclass(frozen=True)
@@ -31,21 +32,70 @@ class DemoUser:
     roles: tuple[str, ...]
 
 
+def _names(fi: str, sv: str, en: str) -> tuple[tuple[str, str], ...]:
+    return (("fi", fi), ("sv", sv), ("en", en))
+
+
+_BOTH = ("barsby", "ekby")
 ORGANISATIONS = (
-    DemoOrganisation("barsby", "municipality", "Barsby"),
-    DemoOrganisation("ekby", "municipality", "Ekby"),
     DemoOrganisation(
-        "westland-wbc", "wellbeing_county", "Westland wellbeing services county", ("barsby", "ekby")
+        "barsby",
+        "municipality",
+        "Barsby",
+        names=_names("Barsbyn kunta", "Barsby kommun", "Barsby"),
     ),
     DemoOrganisation(
-        "westland-ea", "employment_area", "Westland employment area", ("barsby", "ekby")
+        "ekby",
+        "municipality",
+        "Ekby",
+        names=_names("Ekbyn kunta", "Ekby kommun", "Ekby"),
     ),
     DemoOrganisation(
-        "barsby-college", "education_provider", "Barsby adult education centre", ("barsby", "ekby")
+        "westland-wbc",
+        "wellbeing_county",
+        "Westland wellbeing services county",
+        _BOTH,
+        _names(
+            "Länsimaan hyvinvointialue",
+            "Västlands välfärdsområde",
+            "Westland wellbeing services county",
+        ),
     ),
-    DemoOrganisation("westland-ely", "ely_centre", "Westland ELY Centre", ("barsby", "ekby")),
     DemoOrganisation(
-        "barsby-forum", "third_sector", "Barsby multicultural forum", ("barsby", "ekby")
+        "westland-ea",
+        "employment_area",
+        "Westland employment area",
+        _BOTH,
+        _names(
+            "Länsimaan työllisyysalue",
+            "Västlands sysselsättningsområde",
+            "Westland employment area",
+        ),
+    ),
+    DemoOrganisation(
+        "barsby-college",
+        "education_provider",
+        "Barsby adult education centre",
+        _BOTH,
+        _names("Barsbyn aikuisopisto", "Barsby vuxeninstitut", "Barsby adult education centre"),
+    ),
+    DemoOrganisation(
+        "westland-ely",
+        "ely_centre",
+        "Westland ELY Centre",
+        _BOTH,
+        _names("Länsimaan ELY-keskus", "NTM-centralen i Västland", "Westland ELY Centre"),
+    ),
+    DemoOrganisation(
+        "barsby-forum",
+        "third_sector",
+        "Barsby multicultural forum",
+        _BOTH,
+        _names(
+            "Barsbyn monikulttuurinen foorumi",
+            "Barsby mångkulturella forum",
+            "Barsby multicultural forum",
+        ),
     ),
 )
 
@@ -74,8 +124,14 @@ def load(session: Session, *, passwords: bool = False) -> tuple[int, int]:
     new_users = [u for u in USERS if u.login not in existing_users]
     for org in new_orgs:
         people.create_organisation(
-            session, code=org.code, kind=org.kind, name=org.name, covers=org.covers
+            session,
+            code=org.code,
+            kind=org.kind,
+            name=org.name,
+            covers=org.covers,
+            names=dict(org.names),
         )
+    _name_in_every_language(session)
     for user in new_users:
         people.create_user(
             session,
@@ -88,3 +144,11 @@ def load(session: Session, *, passwords: bool = False) -> tuple[int, int]:
         for user in USERS:
             people.set_password(session, login=user.login, password=DEMO_PASSWORD)
     return len(new_orgs), len(new_users)
+
+
+def _name_in_every_language(session: Session) -> None:
+    """Demo organisations made before names had languages get theirs; edited ones stay."""
+    demo = {o.code: o for o in ORGANISATIONS}
+    for organisation in session.scalars(select(Organisation).where(Organisation.code.in_(demo))):
+        if not organisation.names:
+            organisation.names = dict(demo[organisation.code].names)

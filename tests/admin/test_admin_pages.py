@@ -15,6 +15,8 @@ from pathways.audit import service as audit
 from pathways.clock import HELSINKI
 from tests.pages.test_languages import english_left
 
+LANGS = ("fi", "sv", "en")
+
 ADMIN_PAGES = (
     "/admin",
     "/users",
@@ -236,3 +238,27 @@ def test_admins_see_where_each_account_comes_from(site):
     assert "Identity provider westland-id" in listed and "Password" in listed
     assert "through the identity provider westland-id" in admin.get("/users/helmi").text
     assert "a password kept by Pathways" in admin.get("/users/anna").text
+
+
+def test_an_admin_names_an_organisation_in_each_language_and_a_blank_one_falls_back(site):
+    admin = site.as_user("admin")
+    changed = admin.post_form(
+        "/organisations/ekby",
+        {
+            "name": "Ekby",
+            "name_fi": "Ekbyn kaupunki",
+            "name_sv": "Ekby stad",
+            "name_en": "",
+            "kind": "municipality",
+            "covers": "ekby",
+        },
+        page="/organisations/ekby",
+    )
+    assert changed.status_code == 303
+    listed = {lang: site.as_user("admin", lang).get("/organisations").text for lang in LANGS}
+    assert ">Ekbyn kaupunki<" in listed["fi"] and ">Ekby stad<" in listed["sv"]
+    assert ">Ekby<" in listed["en"]  # no English name: the one name
+    assert (
+        'name="name_sv" maxlength="200" lang="sv" value="Ekby stad"'
+        in admin.get("/organisations/ekby").text
+    )

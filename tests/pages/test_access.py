@@ -63,6 +63,20 @@ def test_a_caseworker_cannot_open_another_organisations_task_page(site):
         assert "P-1" not in answer.text  # nothing of the client leaks on the refusal
 
 
+def test_the_case_page_links_only_to_steps_the_viewer_may_open(site):
+    case_id = start_three_org_case(site)
+    task_id = open_task_id(site, case_id, "guidance")  # Barsby's step
+    link = f'href="/tasks/{task_id}"'
+    own = site.as_user("anna").get(f"/cases/{case_id}")
+    assert own.status_code == 200 and link in own.text
+    other = site.as_user("ville", "fi").get(f"/cases/{case_id}")  # the employment area
+    assert other.status_code == 200
+    assert link not in other.text
+    open_now = other.text[other.text.index("Nyt avoinna") :]
+    assert "Ohjaus ja neuvonta" in open_now and "Barsbyn kunta" in open_now  # with its owner
+    assert site.as_user("ville").get(f"/tasks/{task_id}").status_code == 403
+
+
 def test_a_caseworker_outside_the_team_cannot_open_the_case_page(site):
     case_id = start_three_org_case(site)
     assert site.as_user("anna").get(f"/cases/{case_id}").status_code == 200

@@ -140,3 +140,50 @@ def test_dates_follow_the_language(site, frozen_clock):
     assert "30.11.2026" in site.as_user("anna", language="fi").get(page).text
     assert "30 nov. 2026" in site.as_user("anna", language="sv").get(page).text
     assert "Nov 30, 2026" in site.as_user("anna", language="en").get(page).text
+
+
+def test_times_are_shown_in_helsinki_and_kept_exact_in_a_time_element(site, frozen_clock):
+    case_id = start_three_org_case(site)  # started Monday 23.11.2026 07:00 UTC
+    finnish = site.as_user("anna", language="fi").get(f"/cases/{case_id}").text
+    assert '<time datetime="2026-11-23T09:00:00+02:00">23.11.2026 9.00</time>' in finnish
+    swedish = site.as_user("anna", language="sv").get(f"/cases/{case_id}").text
+    assert '<time datetime="2026-11-23T09:00:00+02:00">23 nov. 2026 09:00</time>' in swedish
+
+
+def test_a_naive_time_is_read_as_utc_not_as_the_servers_own_zone():
+    from datetime import datetime
+
+    from pathways.web import dates
+
+    naive = datetime(2026, 7, 1, 21, 30)  # noqa: DTZ001 — what SQLite hands back
+    assert dates.format_datetime(naive, "fi") == "2.7.2026 0.30"
+    assert dates.format_date(naive, "sv") == "2 juli 2026"
+
+
+def area_label(language: str) -> str:
+    return {"fi": "Organisaatio", "sv": "Organisation", "en": "Organisation"}[language]
+
+
+@pytest.mark.parametrize(
+    ("language", "county", "area"),
+    [
+        ("fi", "Länsimaan hyvinvointialue", "Länsimaan työllisyysalue"),
+        ("sv", "Västlands välfärdsområde", "Västlands sysselsättningsområde"),
+        ("en", "Westland wellbeing services county", "Westland employment area"),
+    ],
+)
+def test_organisations_are_named_in_the_viewers_language(site, language, county, area):
+    case_id = start_three_org_case(site, f"N-{language}")
+    anna = site.as_user("anna", language=language)
+    fields = {"action": "complete", "summary": "x", "jobseeker": "true"}
+    page = f"/tasks/{open_task_id(site, case_id, 'guidance')}"
+    anna.post_form(page, fields, page=page)
+    anna.post_form(page, {"action": "confirm"}, page=page)
+    assert area in anna.get(f"/cases/{case_id}").text  # the open step's organisation
+    assert county in anna.get(f"/cases/{case_id}").text  # the case team
+    ville = site.as_user("ville", language=language)
+    assert area in ville.get("/").text  # the banner and the queue of his organisation
+    dashboard = site.as_user("maija", language=language).get("/dashboard").text
+    assert f'<td data-label="{area_label(language)}">{area}</td>' in dashboard
+    admin = site.as_user("admin", language=language)
+    assert area in admin.get("/organisations").text

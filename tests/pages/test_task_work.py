@@ -98,7 +98,8 @@ def test_completing_says_where_the_case_went(site, frozen_clock):
     assert done.headers["location"] == f"{page}?opened={plan_id}"
     shown = browser.get(done.headers["location"]).text
     assert (
-        "Asia siirtyi: Westland employment area, vaihe Kotoutumissuunnitelma, määräpäivä 3.12.2026"
+        "Asia siirtyi: Länsimaan työllisyysalue, vaihe Kotoutumissuunnitelma, määräpäivä"
+        ' <time datetime="2026-12-03T09:00:00+02:00">3.12.2026</time>'
     ) in shown
 
 

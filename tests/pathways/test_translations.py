@@ -41,7 +41,13 @@ def texts() -> set[str]:
             name = element.get("name")
             if name and etree.QName(element).localname not in UNREAD:
                 found.add(name)
+            if etree.QName(element).localname == "userTask":  # "About this step"
+                found.update(doc.text for doc in element if _is_documentation(doc) and doc.text)
     return found
+
+
+def _is_documentation(element: Any) -> bool:
+    return isinstance(element.tag, str) and etree.QName(element).localname == "documentation"
 
 
 @pytest.mark.parametrize("language", ["fi", "sv"])
@@ -57,3 +63,7 @@ def test_the_texts_include_form_labels_and_step_names():
     found = texts()
     assert {"Initial assessment", "Literate (Latin alphabet)", "Escalate late plan"} <= found
     assert "registered_as_jobseeker" not in found
+
+
+def test_the_texts_include_what_a_task_page_says_about_its_step():
+    assert any(t.startswith("Hold the initial interview with the client") for t in texts())

@@ -22,7 +22,7 @@ from pathways.cases.models import Client, ProcessInstance
 from pathways.errors import NotFound, NotPermitted
 from pathways.people import permissions
 from pathways.people.actors import Actor
-from pathways.people.models import Role, User
+from pathways.people.models import Role, User, name_in
 from pathways.tasks.models import Task
 
 REPORT_ACTION = "client.access_report"
@@ -39,6 +39,11 @@ class AccessRow:
     pathway: str | None
     step: str | None
     purpose: str | None
+    organisation_names: dict[str, str] | None = None
+
+    def name_in(self, language: str) -> str:
+        """The reader's organisation in `language`; – when the reader is unknown."""
+        return name_in(self.organisation_names, self.organisation or "–", language)
 
 
 @dataclass(frozen=True)
@@ -114,6 +119,7 @@ def _rows(session: Session, cases: Sequence[ProcessInstance]) -> list[AccessRow]
                 pathway=case.version.model.name if case else None,
                 step=steps.get(event.task_id or 0),
                 purpose=purpose if isinstance(purpose, str) else None,
+                organisation_names=reader.organisation.names if reader else None,
             )
         )
     return rows

@@ -16,6 +16,7 @@ from pathways.edge.caller import Tx
 from pathways.edge.params import RowId
 from pathways.errors import Conflict, DuplicateCase, InvalidData, NotFound
 from pathways.notes import pages as notes_pages
+from pathways.people import permissions
 from pathways.people import service as people
 from pathways.people.models import OrganisationKind
 from pathways.processes import service as processes
@@ -23,7 +24,7 @@ from pathways.record import pages as record_pages
 from pathways.tasks.models import TaskState
 from pathways.web import views
 from pathways.web.caller import PageCall, PageCallDep
-from pathways.web.i18n import _
+from pathways.web.i18n import _, local_name
 from pathways.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -138,11 +139,13 @@ def case_page(
             "instance": view.instance,
             "done": done,
             "open": [(t, views.badge(t, tx.settings)) for t in open_],
+            "openable": {t.id for t in open_ if permissions.may_read_task(tx.actor, t)},
             "cancelled": [t for t in view.tasks if t.state == TaskState.CANCELLED],
             "deadlines": _deadlines(view),
             "history": cases.timeline(tx.session, view),
             "step_names": {t.id: t.name for t in view.tasks},
             "team": _team_names(tx, view.instance.team),
+            "municipality": _team_names(tx, {"municipality": view.instance.client.municipality})[0],
             **notes_pages.panel(
                 tx, instance_id=case_id, team=view.instance.team, purpose="case page"
             ),
@@ -166,7 +169,7 @@ def _team_names(tx: Tx, team: dict[str, str]) -> list[str]:
     names = []
     for code in team.values():
         try:
-            names.append(people.get_organisation(tx.session, code).name)
+            names.append(local_name(people.get_organisation(tx.session, code)))
         except NotFound:
             names.append(code)
     return names

@@ -68,7 +68,7 @@ def cases_page(
             "pathways": [
                 (m.key, m.name) for m, _n, latest in processes.list_models(tx.session) if latest
             ],
-            "organisations": [(o.code, o.name) for o in people.list_organisations(tx.session)],
+            "organisations": [(o.code, o) for o in people.list_organisations(tx.session)],
             "sorts": _sorts(),
             "states": _states(),
             "state_names": _state_names(),

@@ -7,7 +7,7 @@ Step durations live in `durations.py`, daily snapshots in `snapshots.py`.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -30,7 +30,7 @@ from pathways.db.base import UTCDateTime
 from pathways.errors import NotFound
 from pathways.people import permissions
 from pathways.people.actors import Actor
-from pathways.people.models import Organisation, User
+from pathways.people.models import Organisation, User, name_in
 from pathways.processes.models import ProcessModel, ProcessVersion
 from pathways.settings import Settings
 from pathways.tasks import counts
@@ -49,6 +49,11 @@ class StepCount:
     open: int
     at_risk: int
     overdue: int
+    organisation_names: dict[str, str] | None = field(default=None, compare=False)
+
+    def name_in(self, language: str) -> str:
+        """The organisation's name in `language` (the row names an organisation)."""
+        return name_in(self.organisation_names, self.organisation_name, language)
 
 
 @dataclass(frozen=True)
@@ -127,6 +132,7 @@ def _overview_counted(
             grouped.c.open,
             grouped.c.at_risk,
             grouped.c.overdue,
+            Organisation.names,
         )
         .join(Organisation, Organisation.id == grouped.c.organisation_id)
         .join(ProcessModel, ProcessModel.id == grouped.c.model_id)
@@ -209,7 +215,7 @@ def _named(session: Session, figures: _Figures) -> list[StepCount]:
     organisations = {
         o.id: o
         for o in session.execute(
-            select(Organisation.id, Organisation.code, Organisation.name).where(
+            select(Organisation.id, Organisation.code, Organisation.name, Organisation.names).where(
                 Organisation.id.in_({k[0] for k in shown})
             )
         )
@@ -223,7 +229,17 @@ def _named(session: Session, figures: _Figures) -> list[StepCount]:
         )
     }
     found = [
-        StepCount(organisations[o].code, organisations[o].name, models[m], step, name, *numbers)
+        StepCount(
+            organisations[o].code,
+            organisations[o].name,
+            models[m],
+            step,
+            name,
+            numbers[0],
+            numbers[1],
+            numbers[2],
+            organisation_names=organisations[o].names,
+        )
         for (o, m, step, name), numbers in shown.items()
         if o in organisations and m in models
     ]

@@ -120,7 +120,12 @@ def create_organisation(
 ) -> Organisation:
     permissions.require_admin(actor)
     created = people.create_organisation(
-        session, code=code, kind=change.kind, name=change.name, covers=change.covers
+        session,
+        code=code,
+        kind=change.kind,
+        name=change.name,
+        covers=change.covers,
+        names=change.names,
     )
     audit.record(
         session,
@@ -136,7 +141,12 @@ def update_organisation(
 ) -> Organisation:
     permissions.require_admin(actor)
     changed = people.update_organisation(
-        session, code=code, kind=change.kind, name=change.name, covers=change.covers
+        session,
+        code=code,
+        kind=change.kind,
+        name=change.name,
+        covers=change.covers,
+        names=change.names,
     )
     audit.record(
         session,

@@ -61,6 +61,7 @@ class _Snapshot:
     name: str
     kind: str
     created_at: datetime
+    names: dict[str, str] | None
 
 
 class _Cache:
@@ -120,7 +121,14 @@ def forget() -> None:
 
 def _snapshot(organisation: Organisation) -> _Snapshot:
     o = organisation
-    return _Snapshot(id=o.id, code=o.code, name=o.name, kind=o.kind, created_at=o.created_at)
+    return _Snapshot(
+        id=o.id,
+        code=o.code,
+        name=o.name,
+        kind=o.kind,
+        created_at=o.created_at,
+        names=dict(o.names) if o.names else o.names,
+    )
 
 
 def _attach(session: Session, snapshot: _Snapshot) -> Organisation:
@@ -135,6 +143,7 @@ def _attach(session: Session, snapshot: _Snapshot) -> Organisation:
         name=snapshot.name,
         kind=snapshot.kind,
         created_at=snapshot.created_at,
+        names=dict(snapshot.names) if snapshot.names else snapshot.names,
     )
     make_transient_to_detached(organisation)
     session.add(organisation)

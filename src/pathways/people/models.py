@@ -37,6 +37,8 @@ class Organisation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    # The name in fi, sv and en where given; `name` is the fallback for a missing language.
+    names: Mapped[dict[str, str] | None] = mapped_column(JSONValue, default=dict)
     kind: Mapped[str] = mapped_column(String(32), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     coverage: Mapped[list[Coverage]] = relationship(
@@ -46,6 +48,14 @@ class Organisation(Base):
     @property
     def covers(self) -> list[str]:
         return sorted(c.municipality_code for c in self.coverage)
+
+    def name_in(self, language: str) -> str:
+        """The organisation's own name in `language`, else its one name."""
+        return name_in(self.names, self.name, language)
+
+
+def name_in(names: dict[str, str] | None, fallback: str, language: str) -> str:
+    return (names or {}).get(language) or fallback
 
 
 class Coverage(Base):

@@ -21,6 +21,7 @@ from pathways.errors import Conflict, InvalidData, NotFound
 from pathways.organisation_kinds import ENGLISH_NAMES, OrganisationKind
 from pathways.people import accounts
 from pathways.people.schemas import OrganisationChange
+from pathways.people.service import NAME_LANGUAGES
 from pathways.web.caller import PageCall, PageCallDep
 from pathways.web.i18n import _, form_text
 from pathways.web.templating import render
@@ -37,8 +38,9 @@ def kind_names() -> dict[str, str]:
 
 def _change(call: PageCall) -> OrganisationChange:
     covers = [c for c in _SPLIT.split(call.field("covers")[:5000].lower()) if c]
+    names = {lang: call.field(f"name_{lang}")[:200] for lang in NAME_LANGUAGES}
     return OrganisationChange(
-        name=call.field("name")[:200], kind=call.field("kind")[:32], covers=covers
+        name=call.field("name")[:200], kind=call.field("kind")[:32], covers=covers, names=names
     )
 
 
@@ -60,7 +62,8 @@ def organisations_page(request: Request, call: PageCallDep) -> Response:
 @router.post("/organisations")
 def create_organisation(request: Request, call: PageCallDep) -> Response:
     code = call.field("code")[:64]
-    values = {n: call.field(n)[:5000] for n in ("code", "name", "kind", "covers")}
+    fields = ("code", "name", "kind", "covers", *(f"name_{lang}" for lang in NAME_LANGUAGES))
+    values = {n: call.field(n)[:5000] for n in fields}
     try:
         with call.begin() as tx:
             accounts.create_organisation(

@@ -99,6 +99,15 @@ def require_task_reader(actor: Actor, task: Task) -> None:
         raise NotPermitted("the task is in another organisation's queue")
 
 
+def may_read_task(actor: Actor, task: Task) -> bool:
+    """Whether reading the task would answer the actor: pages link only to tasks that open."""
+    try:
+        require_task_reader(actor, task)
+    except NotPermitted:
+        return False
+    return True
+
+
 def require_admin(actor: Actor) -> None:
     if actor.is_operator or actor.has_role(Role.ADMIN):
         return

@@ -15,6 +15,7 @@ class OrganisationOut(BaseModel):
     code: str
     kind: str
     name: str
+    names: dict[str, str] | None = Field(default=None, description="the name in fi, sv and en")
     covers: list[str]
 
 
@@ -86,6 +87,8 @@ class OrganisationChange(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     kind: str = Field(max_length=32)
     covers: list[str] = Field(default_factory=list, max_length=500)
+    # The name in fi, sv and en; None keeps the names there are.
+    names: dict[str, str] | None = Field(default=None, max_length=3)
 
 
 class TokenOut(BaseModel):

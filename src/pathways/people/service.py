@@ -15,6 +15,7 @@ from pathways.people.models import ApiToken, Coverage, LoginSession, Organisatio
 from pathways.people.passwords import MIN_LENGTH, hash_password
 
 _CODE = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+NAME_LANGUAGES = ("fi", "sv", "en")
 
 
 def _check_code(code: str, what: str) -> None:
@@ -23,7 +24,13 @@ def _check_code(code: str, what: str) -> None:
 
 
 def create_organisation(
-    session: Session, *, code: str, kind: str, name: str, covers: Iterable[str] = ()
+    session: Session,
+    *,
+    code: str,
+    kind: str,
+    name: str,
+    covers: Iterable[str] = (),
+    names: Mapping[str, str] | None = None,
 ) -> Organisation:
     _check_code(code, "organisation code")
     kind = _kind(kind)
@@ -35,7 +42,11 @@ def create_organisation(
     for municipality in municipalities:
         _check_code(municipality, "municipality code")
     organisation = Organisation(
-        code=code, kind=kind, name=name.strip()[:200], created_at=clock.now()
+        code=code,
+        kind=kind,
+        name=name.strip()[:200],
+        names=_names(names or {}),
+        created_at=clock.now(),
     )
     organisation.coverage = [Coverage(municipality_code=m) for m in sorted(municipalities)]
     session.add(organisation)
@@ -44,9 +55,19 @@ def create_organisation(
 
 
 def update_organisation(
-    session: Session, *, code: str, kind: str, name: str, covers: Iterable[str]
+    session: Session,
+    *,
+    code: str,
+    kind: str,
+    name: str,
+    covers: Iterable[str],
+    names: Mapping[str, str] | None = None,
 ) -> Organisation:
-    """Rename an organisation, change its kind or the municipalities it covers."""
+    """Rename an organisation, change its kind or the municipalities it covers.
+
+    `names` (language → name), when given, replaces the per-language names; an empty
+    name drops that language, which then shows the one name.
+    """
     organisation = get_organisation(session, code)
     kind = _kind(kind)
     municipalities = set(covers)
@@ -56,12 +77,22 @@ def update_organisation(
         _check_code(municipality, "municipality code")
     organisation.kind = kind
     organisation.name = name.strip()[:200] or organisation.name
+    if names is not None:
+        organisation.names = _names(names)
     kept = {c.municipality_code: c for c in organisation.coverage}
     organisation.coverage = [
         kept.get(m) or Coverage(municipality_code=m) for m in sorted(municipalities)
     ]
     session.flush()
     return organisation
+
+
+def _names(names: Mapping[str, str]) -> dict[str, str]:
+    """Names in the languages of the pages only, trimmed; blank ones left out."""
+    unknown = sorted(set(names) - set(NAME_LANGUAGES))
+    if unknown:
+        raise InvalidData(f"names are given in fi, sv and en only, not {', '.join(unknown)}")
+    return {lang: text.strip()[:200] for lang, text in names.items() if text.strip()}
 
 
 def _kind(kind: str) -> str:

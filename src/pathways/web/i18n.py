@@ -14,16 +14,16 @@ from contextvars import ContextVar
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
-from babel.dates import format_date as babel_format_date
-from babel.dates import format_time as babel_format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
+from markupsafe import Markup
 from starlette.requests import Request
 
-from pathways.clock import HELSINKI
+from pathways.web import dates
 
 LANGUAGES = ("fi", "sv", "en")
 DEFAULT_LANGUAGE = "fi"
@@ -126,22 +126,32 @@ def _active() -> Translations | NullTranslations:
 
 
 def format_day(value: date | datetime | None) -> str:
-    """3.12.2026 in Finnish, the locale's own date format in Swedish and English."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = value.astimezone(HELSINKI).date()
-    return babel_format_date(value, "medium", locale=current_language())
+    """A date in the current language (Helsinki day of an instant)."""
+    return dates.format_date(value, current_language())
 
 
 def format_moment(value: datetime | None) -> str:
-    """Date and time of day in Helsinki."""
-    if value is None:
-        return ""
-    local = value.astimezone(HELSINKI)
-    time = babel_format_time(local, "short", locale=current_language())
-    return f"{format_day(local)} {time}"
+    """Date and time of day in Helsinki, in the current language."""
+    return dates.format_datetime(value, current_language())
+
+
+def day_element(value: date | datetime | None) -> Markup:
+    """A page's date: the text in the current language inside `<time datetime>`."""
+    return dates.time_element(value, format_day(value))
+
+
+def moment_element(value: datetime | None) -> Markup:
+    return dates.time_element(value, format_moment(value))
 
 
 def format_number(value: int | float) -> str:
     return format_decimal(value, locale=current_language())
+
+
+class _Named(Protocol):
+    def name_in(self, language: str) -> str: ...
+
+
+def local_name(value: _Named | None) -> str:
+    """An organisation's (or a count row's) name in the current language; – for none."""
+    return "–" if value is None else value.name_in(current_language())

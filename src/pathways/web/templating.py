@@ -72,7 +72,11 @@ def environment() -> Environment:
         explain_rule=explain_rule,
         LANGUAGES=i18n.LANGUAGES,
     )
-    env.filters.update(day=i18n.format_day, moment=i18n.format_moment, number=i18n.format_number)
+    # `day` and `moment` give `<time>` elements; `day_text` / `moment_text` plain text
+    # for attributes and titles.
+    env.filters.update(day=i18n.day_element, moment=i18n.moment_element, number=i18n.format_number)
+    env.filters.update(day_text=i18n.format_day, moment_text=i18n.format_moment)
+    env.filters.update(local_name=i18n.local_name)
     env.filters.update(answer=answer_text, form_text=i18n.form_text, kind_name=kind_name)
     return env
 

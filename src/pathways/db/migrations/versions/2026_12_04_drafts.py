@@ -18,13 +18,13 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+# Plain ALTER TABLE on both databases: a batch copy of `process_version` on SQLite would
+# drop a table that instances and decisions reference.
 def upgrade() -> None:
-    with op.batch_alter_table("process_version") as table:
-        table.add_column(sa.Column("saved_by", sa.String(length=64), nullable=True))
-        table.add_column(sa.Column("saved_at", UTCDateTime(), nullable=True))
+    op.add_column("process_version", sa.Column("saved_by", sa.String(length=64), nullable=True))
+    op.add_column("process_version", sa.Column("saved_at", UTCDateTime(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("process_version") as table:
-        table.drop_column("saved_at")
-        table.drop_column("saved_by")
+    op.drop_column("process_version", "saved_at")
+    op.drop_column("process_version", "saved_by")

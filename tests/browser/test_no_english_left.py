@@ -23,6 +23,7 @@ from starlette.routing import BaseRoute, Route
 
 from pathways import demo
 from pathways.app import create_app
+from pathways.incidents.opening import open_stuck
 from pathways.people.actors import Actor
 from pathways.people.models import User
 from pathways.people.passwords import hash_password
@@ -183,6 +184,9 @@ def demo_site(db, walk_settings) -> Iterator[Demo]:
         case = factories.start(s, walk_settings, "jobseeker", reference="W-1")
         task = s.query(Task).filter_by(instance_id=case.id, state=TaskState.OPEN).first()
         assert task is not None
+        stuck = factories.start(s, walk_settings, "jobseeker", reference="W-2")
+        incident = open_stuck(s, instance_id=stuck.id, element="Activity_interview")
+        assert incident is not None
         values = {
             "task_id": str(task.id),
             "case_id": str(case.id),
@@ -191,6 +195,8 @@ def demo_site(db, walk_settings) -> Iterator[Demo]:
             "version": "1",
             "login": "anna",
             "code": "barsby",
+            "incident_id": str(incident.id),
+            "action": "retry",
         }
     with LiveServer(walk_settings) as server:
         yield Demo(server.url, values)

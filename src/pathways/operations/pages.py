@@ -12,12 +12,14 @@ from typing import Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup, escape
 
 from pathways import clock
 from pathways.edge.caller import Tx
 from pathways.edge.params import RowId
 from pathways.errors import Conflict
 from pathways.incidents import service as incidents
+from pathways.incidents.opening import STUCK
 from pathways.operations import figures
 from pathways.web.caller import PageCall, PageCallDep
 from pathways.web.i18n import _, ngettext
@@ -33,6 +35,19 @@ def timer_kind_names() -> dict[str, str]:
         "date": _("Timers on a date"),
         "cycle": _("Repeating timers"),
     }
+
+
+def reason_text(reason: str) -> Markup:
+    """An incident's reason for people: the reasons Pathways itself gives, in the page's
+    language; anything else is the engine's own diagnostic, shown verbatim as code."""
+    if reason == STUCK:
+        return escape(
+            _(
+                "The case can no longer move: nothing is open for anyone, no timer runs and no"
+                " message is awaited."
+            )
+        )
+    return Markup('<code class="wrap">%s</code>') % reason
 
 
 def how_late(seconds: float) -> str:
@@ -77,6 +92,7 @@ def _operations(
         "overview": overview,
         "lateness": {t.kind: how_late(t.lateness_seconds(now)) for t in overview.timers},
         "kind_names": timer_kind_names(),
+        "reason_text": reason_text,
         "notice": notice,
         "problem": problem,
     }
@@ -90,7 +106,7 @@ def confirm_page(
     """The confirmation before an incident is retried or cancelled."""
     with call.begin() as tx:
         row = incidents.get_incident(tx.session, incident_id=incident_id, actor=tx.actor)
-        context = {**call.layout(tx), "row": row, "action": action}
+        context = {**call.layout(tx), "row": row, "action": action, "reason_text": reason_text}
         return render(request, "operations/confirm.html", context)
 
 

@@ -64,8 +64,11 @@ class ProcessVersion(Base):
     deployed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     model: Mapped[ProcessModel] = relationship(back_populates="versions")
+    # A draft saved over replaces its tables: the ones it no longer holds are deleted.
     decisions: Mapped[list[ProcessDecision]] = relationship(
-        back_populates="version", order_by="ProcessDecision.decision_id"
+        back_populates="version",
+        order_by="ProcessDecision.decision_id",
+        cascade="all, delete-orphan",
     )
 
 

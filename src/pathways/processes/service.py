@@ -136,6 +136,9 @@ def _store(
     version.sha256, version.state = digest, state
     version.saved_by, version.saved_at = actor.login, now
     version.deployed_at = None if draft else now
+    if version.decisions:  # a draft saved over: its old tables go before the new come
+        version.decisions.clear()
+        session.flush()
     version.decisions = [
         ProcessDecision(decision_id=d, file_name=f.name, dmn_xml=f.data.decode("utf-8"))
         for d, f in built.decisions

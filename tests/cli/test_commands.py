@@ -28,10 +28,12 @@ def shell(tmp_path):
         "PATHWAYS_FORMS_DIR": str(ROOT / "tests" / "forms"),
     }
 
-    def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    def run(
+        *args: str, stdin: str | None = None, settings: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [str(BIN), *args],
-            env=env,
+            env={**env, **(settings or {})},
             cwd=tmp_path,
             input=stdin,
             capture_output=True,

@@ -29,9 +29,12 @@ def test_validating_a_model_whose_timer_freezes_exits_65_naming_it(shell, tmp_pa
 def test_starting_a_case_whose_script_segfaults_exits_65_not_139(shell):  # noqa: F811
     ok(shell("models", "deploy", POISON))
     data = {"start_mode": "crash", "complete_mode": "", "timer_mode": "", "size": 200_000}
+    # building the nested tuple takes over a second of CPU on a busy machine: a budget
+    # this wide lets the crash, not the time limit, end the script
+    roomy = {"PATHWAYS_SANDBOX__SECONDS": "30", "PATHWAYS_SANDBOX__WALL_SECONDS": "50"}
     result = shell(
         "instances", "start", "sandbox_poison", "--client", "C-1", "--municipality", "barsby",
-        "--data", json.dumps(data),
+        "--data", json.dumps(data), settings=roomy,
     )  # fmt: skip
     assert result.returncode == 65
     (line,) = result.stderr.strip().splitlines()

@@ -10,7 +10,6 @@ is a deploy-time problem, not a failing case.
 
 from __future__ import annotations
 
-import ast
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
@@ -20,6 +19,7 @@ from SpiffWorkflow.dmn.specs.business_rule_task_mixin import (
     BusinessRuleTaskMixin as BusinessRuleTask,
 )
 
+from pathways.engine import syntax
 from pathways.engine.dmn_xml import (
     DecisionFile,
     ParsedDecisions,
@@ -206,7 +206,7 @@ def _combined_test(source: str, test: str) -> str | None:
         return _QUESTION_MARK.sub(f"({source})", test)
     for candidate, combined in ((test, f"({source}) == ({test})"), (f"v {test}", source + test)):
         try:
-            ast.parse(candidate)
+            syntax.parse(candidate)
         except SyntaxError:
             continue
         return combined

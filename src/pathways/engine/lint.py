@@ -26,7 +26,7 @@ from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptTask
 from SpiffWorkflow.bpmn.specs.mixins.service_task import ServiceTask
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity
 
-from pathways.engine import sandbox, sandbox_pool
+from pathways.engine import sandbox, sandbox_pool, syntax
 from pathways.engine.lanes import lane_problems
 from pathways.engine.lint_limits import (
     constant_parts_problem,
@@ -207,7 +207,9 @@ def _check_timer(element: str, definition: Any, budget: Budget) -> Iterator[Prob
 def _string_literal(expression: str) -> str | None:
     """The value of a timer expression that is a plain string ("P14D"): no worker needed."""
     try:
-        body = ast.parse(expression.strip(), mode="eval").body
+        tree = syntax.parse(expression.strip(), mode="eval")
+        assert isinstance(tree, ast.Expression)
+        body = tree.body
     except SyntaxError:
         return None
     return body.value if isinstance(body, ast.Constant) and isinstance(body.value, str) else None

@@ -30,7 +30,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 )
 
 from pathways import clock
-from pathways.engine import sandbox_pool
+from pathways.engine import sandbox_pool, syntax
 from pathways.engine.sandbox_errors import Budget, BudgetExceeded, ScriptError
 from pathways.engine.timing import add_duration, parse_duration
 
@@ -162,7 +162,7 @@ def _bound_names(tree: ast.AST) -> frozenset[str]:
 
 def constant_parts(source: str, mode: Literal["exec", "eval"]) -> list[tuple[int, str]]:
     """The largest parts of `source` that read no data and may cost something: line, text."""
-    tree = ast.parse(source, mode=mode)
+    tree = syntax.parse(source, mode=mode)
     bound = _bound_names(tree)
     found: list[tuple[int, str]] = []
 

@@ -73,6 +73,7 @@ from pathways.engine.sandbox_policy import (
     MAX_SPEC_LENGTH,
     Policy,
 )
+from pathways.engine.syntax import AST_LOCK
 
 __all__ = [
     "FILENAME",
@@ -110,7 +111,8 @@ _SCALARS = (type(None), bool, int, float, complex, date, time_of_day, timedelta)
 def _compile_cached(source: str, mode: str) -> CodeType | tuple[str, int | None]:
     compiler = compile_restricted_exec if mode == "exec" else compile_restricted_eval
     try:
-        result = compiler(source, filename=FILENAME, policy=Policy)
+        with AST_LOCK:
+            result = compiler(source, filename=FILENAME, policy=Policy)
     except (ValueError, SyntaxError, RecursionError, MemoryError) as error:
         return f"{type(error).__name__}: {error}", None
     if result.errors:

@@ -26,8 +26,9 @@ from pathlib import Path
 from lxml import etree
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
+import twin_runs
 from figures import add_json_flag, emit
-from pathways.engine import Budget, build
+from pathways.engine import Budget, BuiltProcess, build
 from pathways.errors import InvalidModel
 from pathways.forms.service import FormCatalog
 
@@ -93,8 +94,8 @@ def plain_spiff_accepts(path: Path, keys: list[str], library: dict[str, Path]) -
     return True
 
 
-def pathways_reasons(data: bytes, library: dict[str, Path]) -> list[str]:
-    """The first line of each problem Pathways names, or none if it accepts the model."""
+def pathways_build(data: bytes, library: dict[str, Path]) -> tuple[list[BuiltProcess], list[str]]:
+    """What Pathways builds, and the first line of each problem it names (none: accepted)."""
 
     def called(key: str) -> bytes | None:
         return library[key].read_bytes() if key in library else None
@@ -104,10 +105,25 @@ def pathways_reasons(data: bytes, library: dict[str, Path]) -> list[str]:
             data, max_bytes=MAX_BYTES, check_form=FORMS.problem, budget=BUDGET, library=called
         )
     except InvalidModel as error:
-        return [p.message for p in error.problems]
+        return [], [p.message for p in error.problems]
     except Exception as error:  # noqa: BLE001 - a crash is a refusal, counted as such
-        return [f"crash: {type(error).__name__}"]
-    return [p.message for process in built for p in process.problems]
+        return [], [f"crash: {type(error).__name__}"]
+    return built, [p.message for process in built for p in process.problems]
+
+
+def run_difference(path: Path, built: list[BuiltProcess], library: dict[str, Path]) -> str | None:
+    """What differs between Pathways' run and plain SpiffWorkflow's, for each process built."""
+    try:
+        parser = twin_runs.plain_parser(
+            path.read_bytes(), lambda key: library[key].read_bytes() if key in library else None
+        )
+    except Exception as error:  # noqa: BLE001 - the plain side could not even be set up
+        return f"plain parser: {type(error).__name__}"
+    for process in built:
+        difference = twin_runs.compare(process.spec, parser, process.key, BUDGET)
+        if difference is not None:
+            return difference
+    return None
 
 
 def with_default_organisation(data: bytes) -> bytes:
@@ -149,6 +165,9 @@ class Tally:
     accepted_with_default: int = 0
     reasons: Counter[str] = field(default_factory=Counter)
     reasons_with_default: Counter[str] = field(default_factory=Counter)
+    runs_matching: int = 0
+    run_differences: Counter[str] = field(default_factory=Counter)
+    differing: list[Path] = field(default_factory=list)
 
     def add(self, path: Path, library: dict[str, Path]) -> None:
         self.files += 1
@@ -159,12 +178,21 @@ class Tally:
             return
         self.executable += 1
         data = path.read_bytes()
-        found = pathways_reasons(data, library)
+        built, found = pathways_build(data, library)
         self.accepted += not found
         self.reasons.update({reason(m) for m in found})
-        again = pathways_reasons(with_default_organisation(data), library) if found else []
+        if found:
+            built, again = pathways_build(with_default_organisation(data), library)
+        else:
+            again = []
         self.accepted_with_default += not again
         self.reasons_with_default.update({reason(m) for m in again})
+        if not again:
+            difference = run_difference(path, built, library)
+            self.runs_matching += difference is None
+            if difference is not None:
+                self.run_differences[difference] += 1
+                self.differing.append(path)
 
 
 def _ratio(part: int, whole: int) -> float:
@@ -182,6 +210,8 @@ def report(tally: Tally, top: int) -> dict[str, float]:
         "pathways_ratio_with_default_organisation": _ratio(
             tally.accepted_with_default, tally.executable
         ),
+        "runs_matching_spiffworkflow": float(tally.runs_matching),
+        "runs_matching_ratio": _ratio(tally.runs_matching, tally.accepted_with_default),
     }
     print(f"{'what':<56} {'count':>7}")
     for name, value in figures.items():
@@ -194,6 +224,12 @@ def report(tally: Tally, top: int) -> dict[str, float]:
         print(f"\n{title}")
         for text, count in counts.most_common(top):
             print(f"{count:>5}  {text}")
+    if tally.differing:
+        print("\nruns that differ from plain SpiffWorkflow")
+        for text, count in tally.run_differences.most_common(top):
+            print(f"{count:>5}  {text}")
+        for path in tally.differing[:top]:
+            print(f"       {path}")
     return figures
 
 

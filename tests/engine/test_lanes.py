@@ -106,6 +106,24 @@ def test_the_default_does_not_move_steps_drawn_in_a_lane():
     assert first_lanes(data) == ["Kommun", "Employment area"]
 
 
+def test_with_a_default_a_lane_that_names_no_kind_is_drawing_only():
+    data = DEFAULTED.replace(
+        b"<bpmn:startEvent",
+        b'<bpmn:laneSet id="ls"><bpmn:lane id="l" name="Sales department">'
+        b"<bpmn:flowNodeRef>interview</bpmn:flowNodeRef></bpmn:lane></bpmn:laneSet>"
+        b"<bpmn:startEvent",
+        1,
+    )
+    (process,) = built(data)
+    assert process.problems == ()
+    assert first_lanes(data) == ["Employment area", "Employment area"]
+    without_default = data.replace(DEFAULT_PROPERTY, b"")
+    assert any(
+        "'Sales department'" in p and "names no organisation kind" in p
+        for p in problems(without_default)
+    )
+
+
 def test_steps_of_an_embedded_subprocess_take_its_lane():
     assert problems(EMBEDDED) == []
     assert first_lanes(EMBEDDED) == ["Kunta", "Välfärdsområde"]

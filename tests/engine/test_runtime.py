@@ -84,6 +84,20 @@ def test_a_non_interrupting_deadline_fires_once_when_its_time_comes(monday):
     assert again.fired_timers == frozenset() and again.open_tasks == fired.open_tasks
 
 
+@pytest.mark.parametrize(
+    ("kind", "text", "due"),
+    [
+        ("timeDuration", "P14D", datetime(2026, 12, 7, 7, 0, tzinfo=UTC)),
+        ("timeDuration", " PT1H30M ", datetime(2026, 11, 23, 8, 30, tzinfo=UTC)),
+        ("timeDate", "2026-12-01T10:00:00Z", datetime(2026, 12, 1, 10, 0, tzinfo=UTC)),
+    ],
+)
+def test_a_timer_written_as_bare_iso_text_runs_as_that_text(monday, kind, text, due):
+    started = pathway(one_step(timer=text, timer_kind=kind)).start({})
+    (timer,) = started.timers
+    assert timer.due_at == due
+
+
 def test_a_timer_date_computed_by_a_script_counts_working_days(monday):
     gateway = model("gateway")
     started = gateway.start({})

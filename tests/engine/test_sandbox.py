@@ -113,6 +113,12 @@ def test_text_formatting_works_within_limits() -> None:
     assert value == "x is    3|06.03.2026|2026"
 
 
+def test_print_computes_its_arguments_and_writes_nothing(capfd: pytest.CaptureFixture[str]) -> None:
+    assert run("print('client', name, sep='-')\nx = 1", {"name": "Secret"})["x"] == 1
+    assert failure("print(1 / 0)").message.startswith("ZeroDivisionError")
+    assert capfd.readouterr() == ("", "")
+
+
 def test_compiled_code_is_cached_per_source() -> None:
     assert compile_script("x = 1") is compile_script("x = 1")
 
@@ -131,7 +137,8 @@ def test_compiled_code_is_cached_per_source() -> None:
         ("(x for x in [1]).gi_frame", 1),
         ('f"{1:>10000000000}"', 1),
         ('f"{1:>{width}}"', 1),
-        ("print(1)", 1),
+        ("x = printed", 1),
+        ("print = 1", 1),
         ("class A: pass", 1),
         ("def numbers():\n    yield 1", 2),
         ("x = 1\ny = (", 2),

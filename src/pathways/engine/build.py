@@ -37,6 +37,7 @@ from pathways.engine.lanes import apply_defaults
 from pathways.engine.lint import FormCheck, forms_named, lane_kinds, lint
 from pathways.engine.sandbox import Budget
 from pathways.engine.serialization import dump_spec
+from pathways.engine.timer_literals import quote_timer_literals
 from pathways.errors import InvalidModel, Problem
 from pathways.organisation_kinds import OrganisationKind
 
@@ -76,6 +77,7 @@ def build(
     `InvalidModel` together, with the lint problems of whatever did build.
     """
     root = parse_bpmn(data, max_bytes=max_bytes)
+    quote_timer_literals(root)
     keys = executable_process_ids(root)
     if not keys:
         raise InvalidModel([Problem('the file has no executable process (isExecutable="true")')])
@@ -132,6 +134,7 @@ class _Run:
                     self.faults.append(Problem(why, callers.get(key)))
                     continue
                 called = parse_bpmn(document, max_bytes=self.max_bytes)
+                quote_timer_literals(called)
                 self.defaults.update(_defaults(called))
                 self.parser.add_bpmn_xml(called.getroottree(), key)
         self.faults.append(Problem(f"call activities nest deeper than {_MAX_CALL_DEPTH} levels"))

@@ -2,7 +2,8 @@
 
 A step's lane names the kind whose team member does it. Steps of an embedded
 subprocess take the subprocess's lane; steps of a called process take the calling
-step's lane. Steps left in no lane go to the process's `defaultOrganisation`, written
+step's lane. Steps left in no lane, or in a lane that names no kind (other tools'
+lanes name people or departments), go to the process's `defaultOrganisation`, written
 into the built spec so that validation, deployment and running cases all read the
 same lane.
 """
@@ -37,14 +38,19 @@ def needs_lane(task_spec: Any) -> bool:
 
 
 def apply_defaults(specs: Mapping[str, Any], defaults: Mapping[str, OrganisationKind]) -> None:
-    """Put every step of a spec that sits in no lane into its process's default lane."""
+    """Put every step of a spec that sits in no lane, or in a lane that names no kind,
+    into its process's default lane."""
     for name, spec in specs.items():
         kind = defaults.get(name)
         if kind is None:
             continue
         for task_spec in spec.task_specs.values():
-            if task_spec.bpmn_id is not None and needs_lane(task_spec) and not task_spec.lane:
+            if task_spec.bpmn_id is not None and needs_lane(task_spec) and _unknown(task_spec.lane):
                 task_spec.lane = ENGLISH_NAMES[kind]
+
+
+def _unknown(lane: str | None) -> bool:
+    return not lane or (not is_lead_lane(lane) and kind_for_lane(lane) is None)
 
 
 def lane_problems(spec: Any, subprocess_specs: Mapping[str, Any]) -> list[Problem]:

@@ -2,9 +2,10 @@
 
 Contract:
 - Source compiles with RestrictedPython under `Policy` (`sandbox_policy`): no names or
-  attributes starting with `_`, no import, class, yield or print; `+ * ** << %` and
-  `*x` become size-checking guard calls; f-string format specs must be constant and
-  narrow. Refusals raise `ScriptRejected`. Compiled code is cached per source.
+  attributes starting with `_`, no import, class, yield or `printed`, and `print`
+  prints nothing; `+ * ** << %` and `*x` become size-checking guard calls; f-string
+  format specs must be constant and narrow. Refusals raise `ScriptRejected`. Compiled
+  code is cached per source.
 - Code runs with RestrictedPython's safe builtins minus a few, size-checked builders,
   guarded attribute access and the helpers (dates, Finnish working days). There is no
   import, I/O, `type`, `getattr`, `eval`, `globals` or class. Expressions cannot call

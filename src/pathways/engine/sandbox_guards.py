@@ -65,7 +65,11 @@ _CONVERSIONS: dict[str, Callable[[Any], str]] = {"r": repr, "s": str, "a": ascii
 _PRINTF_FIELD = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
 RESERVED = {"__builtins__", "_getattr_", "_getitem_", "_getiter_", "_iter_unpack_sequence_"}
 RESERVED |= {"_unpack_sequence_", "_write_", "_inplacevar_", "_apply_", "_check_time_"}
-RESERVED |= {"_starred_", *GUARD_NAMES.values()}
+RESERVED |= {"_starred_", "_no_output_", *GUARD_NAMES.values()}
+
+
+def _no_output(*args: Any, **kwargs: Any) -> None:
+    """What `print` reads as in a script: its arguments are already computed, and dropped."""
 
 
 def _apply(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -156,7 +160,7 @@ class Run:
             "_getiter_": self.getiter, "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
             "_unpack_sequence_": guarded_unpack_sequence, "_write_": full_write_guard,
             "_inplacevar_": self.inplacevar, "_apply_": _apply, "_check_time_": self.check_time,
-            "_starred_": self.starred,
+            "_starred_": self.starred, "_no_output_": _no_output,
         }  # fmt: skip
         guards |= {GUARD_NAMES[symbol]: self.binop(symbol) for symbol in self.checks}
         # Data may shadow a helper (its name is the model author's choice), never a guard.

@@ -4,7 +4,8 @@ Contract:
 - `Policy` is RestrictedPython's `RestrictingNodeTransformer` plus: `+ * ** << %`
   become calls to the guards named in `GUARD_NAMES` and `*x` in a display or call
   becomes `_starred_(x)`; every loop body, function, lambda, `except` and `finally`
-  starts with `_check_time_()`; import, class, yield, print and printed are refused,
+  starts with `_check_time_()`; `print` reads as `_no_output_`, which the run time
+  makes discard its arguments; import, class, yield and `printed` are refused,
   and so are integer literals over `MAX_INT_BITS` bits and f-string format specs that
   are not constant or are wider than `MAX_FORMAT_WIDTH` (see `spec_problem`).
 - The run time must supply every name the rewritten code calls; `sandbox_guards` does.
@@ -112,6 +113,12 @@ class Policy(RestrictingNodeTransformer):
         return self.node_contents_visit(node)
 
     def visit_Name(self, node: ast.Name) -> ast.AST:
+        # Models from other tools print to trace; the output would carry client data
+        # into logs, so a call reads fine and prints nothing.
+        if node.id == "print" and isinstance(node.ctx, ast.Load):
+            silent = ast.Name("_no_output_", ast.Load())
+            copy_locations(silent, node)
+            return silent
         if node.id in ("print", "printed"):
             return self._refuse(node, "print and printed (scripts have no output)")
         return cast(ast.AST, super().visit_Name(node))

@@ -99,6 +99,17 @@ def test_deploying_the_same_file_twice_changes_nothing(shell):
     assert "version 1 deployed (unchanged)" in ok(shell("models", "deploy", path))
 
 
+def test_one_deploy_orders_its_files_so_each_call_finds_the_process_it_calls(shell):
+    # Given callers first: each is deployed after the files defining what it calls.
+    files = [ROOT / "bpmn" / name for name in ("jobseeker.bpmn", "integration-plan.bpmn")]
+    files.append(ROOT / "bpmn" / "integration-services.bpmn")
+    shipped = {"PATHWAYS_FORMS_DIR": str(ROOT / "forms")}
+    rows = json.loads(ok(shell("models", "deploy", *map(str, files), "--json", settings=shipped)))
+    models = [row["model"] for row in rows]
+    assert set(models) >= {"jobseeker", "integration_plan", "integration_services"}
+    assert models.index("integration_plan") < models.index("jobseeker")
+
+
 @pytest.mark.parametrize(
     ("args", "code", "reason"),
     [

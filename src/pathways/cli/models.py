@@ -125,7 +125,7 @@ def _deploy_files(
 
     done: list[Deployment] = []
     models, decisions = _split(files, settings.max_bpmn_bytes)
-    for path, data in models:
+    for path, data in processes.deploy_order(models, settings):
         try:
             done += processes.deploy(
                 session,

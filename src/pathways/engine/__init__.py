@@ -21,7 +21,7 @@ Contract:
 """
 
 from pathways.engine.bpmn_xml import process_name, renamed_process
-from pathways.engine.build import BuiltProcess, build, defined_processes
+from pathways.engine.build import BuiltProcess, build, called_processes, defined_processes
 from pathways.engine.compare import ModelDiff, compare
 from pathways.engine.data import check_incoming
 from pathways.engine.dmn_xml import DecisionFile, is_dmn
@@ -63,6 +63,7 @@ __all__ = [
     "add_duration",
     "build",
     "check_incoming",
+    "called_processes",
     "defined_processes",
     "configure_workers",
     "parse_duration",

@@ -104,6 +104,15 @@ def defined_processes(data: bytes, *, max_bytes: int) -> list[str]:
         return []
 
 
+def called_processes(data: bytes, *, max_bytes: int) -> list[str]:
+    """The process ids a document's call activities name; none if it cannot be read."""
+    try:
+        root = parse_bpmn(data, max_bytes=max_bytes)
+    except InvalidModel:
+        return []
+    return sorted(set(_callers(root)) - {""})
+
+
 @dataclass
 class _Run:
     """One build: the parser, the faults found so far and what every spec needs."""

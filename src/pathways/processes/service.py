@@ -24,6 +24,7 @@ from pathways.processes.models import (
 )
 from pathways.processes.validation import budget, validate_file
 from pathways.processes.validation import decision_file as decision_file
+from pathways.processes.validation import deploy_order as deploy_order
 from pathways.processes.validation import is_decision_file as is_decision_file
 from pathways.settings import Settings
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import TypeVar
 
 from pathways import engine
 from pathways.errors import Problem
@@ -18,6 +19,7 @@ Library = Callable[[str], bytes | None]
 DecisionLibrary = Callable[[str], "engine.DecisionFile | None"]
 # Only a file that names the Camunda namespace is searched for Camunda leftovers.
 _CAMUNDA_MARK = b"http://camunda.org/schema/1.0/bpmn"
+_Name = TypeVar("_Name")
 
 
 def budget(settings: Settings) -> engine.Budget:
@@ -35,6 +37,25 @@ def is_decision_file(name: str, data: bytes) -> bool:
 
 def decision_file(name: str, data: bytes) -> engine.DecisionFile:
     return engine.DecisionFile(name, data)
+
+
+def deploy_order(
+    models: Sequence[tuple[_Name, bytes]], settings: Settings
+) -> list[tuple[_Name, bytes]]:
+    """The files of one deploy, each after the files defining the processes it calls, so
+    that every call finds its process deployed; otherwise (and in a cycle) as given."""
+    limit = settings.max_bpmn_bytes
+    defines = [set(engine.defined_processes(data, max_bytes=limit)) for _, data in models]
+    calls = [set(engine.called_processes(data, max_bytes=limit)) for _, data in models]
+    waiting = list(range(len(models)))
+    ordered: list[int] = []
+    while waiting:
+        pending = set().union(*(defines[i] for i in waiting))
+        ready = [i for i in waiting if not (calls[i] - defines[i]) & pending]
+        chosen = ready[0] if ready else waiting[0]
+        ordered.append(chosen)
+        waiting.remove(chosen)
+    return [models[i] for i in ordered]
 
 
 def validate_file(

@@ -81,10 +81,14 @@ ORGANISATIONS = (
     ),
     DemoOrganisation(
         "westland-ely",
-        "ely_centre",
-        "Westland ELY Centre",
+        "economic_development_centre",
+        "Westland Economic Development Centre",
         _BOTH,
-        _names("Länsimaan ELY-keskus", "NTM-centralen i Västland", "Westland ELY Centre"),
+        _names(
+            "Länsimaan elinvoimakeskus",
+            "Livskraftscentralen i Västland",
+            "Westland Economic Development Centre",
+        ),
     ),
     DemoOrganisation(
         "barsby-forum",

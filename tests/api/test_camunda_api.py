@@ -24,7 +24,7 @@ def test_a_designer_gets_the_converted_model_its_forms_and_its_groups(api):
             "element_id": "housing",
             "message": "candidate group 'te-office' is not mapped to an organisation kind: add"
             ' "te-office": "<kind>" to the group map (kinds: municipality, wellbeing_county,'
-            " employment_area, ely_centre, kela, education_provider, third_sector)",
+            " employment_area, economic_development_centre, kela, education_provider, third_sector)",
         }
     ]
     assert {"element_id": "interview", "message": (

@@ -128,7 +128,7 @@ def test_what_cannot_be_converted_is_named_with_its_element_and_the_fix():
     assert found["visit"] == [
         "candidate group 'night-shift' is not mapped to an organisation kind: add"
         ' "night-shift": "<kind>" to the group map (kinds: municipality, wellbeing_county,'
-        " employment_area, ely_centre, kela, education_provider, third_sector)"
+        " employment_area, economic_development_centre, kela, education_provider, third_sector)"
     ]
 
 

@@ -41,7 +41,7 @@ def kind_names() -> dict[str, str]:
         OrganisationKind.MUNICIPALITY: _("Municipality"),
         OrganisationKind.WELLBEING_COUNTY: _("Wellbeing services county"),
         OrganisationKind.EMPLOYMENT_AREA: _("Employment area"),
-        OrganisationKind.ELY_CENTRE: _("ELY Centre"),
+        OrganisationKind.ECONOMIC_DEVELOPMENT_CENTRE: _("Economic Development Centre"),
         OrganisationKind.KELA: _("Kela"),
         OrganisationKind.EDUCATION_PROVIDER: _("Education provider"),
         OrganisationKind.THIRD_SECTOR: _("Third sector"),

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from pathways.organisation_kinds import TEAM_KINDS, OrganisationKind
+from pathways.organisation_kinds import RENAMED_CODES, TEAM_KINDS, OrganisationKind
 
 KEYWORD = "x-share"
 TEAM = "team"
-_KNOWN = {kind.value for kind in OrganisationKind} | {TEAM}
+_KNOWN = {kind.value for kind in OrganisationKind} | set(RENAMED_CODES) | {TEAM}
 
 
 def share_problem(schema: dict[str, Any]) -> str | None:
@@ -42,7 +42,7 @@ def _field_problem(name: str, field: Any) -> str | None:
         return f"field '{name}': x-share is a list of organisation kinds"
     unknown = [k for k in kinds if k not in _KNOWN]
     if unknown:
-        allowed = ", ".join(sorted(_KNOWN))
+        allowed = ", ".join(sorted(_KNOWN - set(RENAMED_CODES)))
         return f"field '{name}': x-share names unknown kind '{unknown[0][:40]}' (use {allowed})"
     return None
 
@@ -64,13 +64,15 @@ def shared_kinds(schema: dict[str, Any] | None, field: str) -> frozenset[str]:
 
 
 def expand(declared: list[str]) -> frozenset[str]:
-    """Organisation kinds, with "team" standing for the statutory team's three."""
+    """Organisation kinds, with "team" standing for the statutory team's three and a
+    renamed kind's old code for the kind it became."""
     kinds: set[str] = set()
     for kind in declared:
         if kind == TEAM:
             kinds.update(k.value for k in TEAM_KINDS)
         else:
-            kinds.add(kind)
+            renamed = RENAMED_CODES.get(kind)
+            kinds.add(renamed.value if renamed is not None else kind)
     return frozenset(kinds)
 
 

@@ -20,6 +20,7 @@ from pathways.cases.progress import (
     require_open,
     require_running,
 )
+from pathways.deadlines.calendars import team_closed_days
 from pathways.errors import Conflict, InvalidData, NotFound
 from pathways.forms.service import validate_submission
 from pathways.notifications.outbox import queue_assignment_notice
@@ -241,8 +242,15 @@ def complete(
     engine.check_incoming(data)
     _validate(instance, task, data)
     pathway = processes.pathway_for(instance.version, settings)
+    closed = team_closed_days(
+        session, team=instance.team, everywhere=settings.deadlines.closed_days
+    )
     advance = pathway.complete(
-        instance.workflow_state, instance.serializer_version, task.spiff_task_id, data
+        instance.workflow_state,
+        instance.serializer_version,
+        task.spiff_task_id,
+        data,
+        closed_days=closed,
     )
     opened = apply_advance(
         session, instance, advance, completed_by=worker.id, settings=settings, directory_stamp=stamp

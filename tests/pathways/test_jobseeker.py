@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from pathways.cases import service as cases
 from pathways.deadlines.models import Timer, TimerState
+from pathways.record.models import RecordEntry
 from pathways.record.reopening import reopen
 from pathways.tasks.models import Task
 from tests import factories
@@ -97,6 +98,33 @@ def test_without_a_plan_the_municipality_gives_guidance(db, library, frozen_cloc
     case = assessed(db, library, NO_PLAN)
     assert case.open() == {"Task_guidance": "barsby"}
     assert case.complete("Task_guidance", "barsby", GUIDANCE)
+
+
+def assessment_record(db, case: Case) -> dict:
+    with db.tx() as s:
+        entry = s.scalars(
+            select(RecordEntry).where(
+                RecordEntry.instance_id == case.id, RecordEntry.step == "Task_initial_assessment"
+            )
+        ).one()
+        return dict(entry.data)
+
+
+def test_the_note_for_the_county_is_not_kept_when_no_plan_follows(db, library, frozen_clock):
+    note = "Needs family counselling"
+    case = assessed(
+        db, library, {**NO_PLAN, "social_or_health_needs": True, "county_request_reason": note}
+    )
+    assert case.open() == {"Task_guidance": "barsby"}
+    recorded = assessment_record(db, case)
+    assert "county_request_reason" not in recorded and recorded["plan_needed"] is False
+    assert note not in case.data_text()  # nor in the case's data
+
+
+def test_the_note_for_the_county_is_kept_when_the_county_is_asked(db, library, frozen_clock):
+    case = assessed(db, library, NEEDS_COUNTY)
+    assert assessment_record(db, case)["county_request_reason"] == "Family"
+    assert "Task_county_joins" in case.open()
 
 
 def test_a_missed_initial_interview_escalates_once_the_tenth_working_day_is_over(

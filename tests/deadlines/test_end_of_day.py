@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+import pytest
+
 from pathways import clock
 from pathways.calendar import END_OF_DAY
 from pathways.dashboards import service as dashboards
@@ -14,6 +16,7 @@ from pathways.deadlines import calendars
 from pathways.deadlines.firing import fire_due
 from pathways.deadlines.service import timers_of
 from pathways.people.actors import Actor
+from pathways.processes import service as processes
 from pathways.tasks.schemas import TaskOut
 from tests import factories
 
@@ -81,12 +84,18 @@ def test_the_escalation_opens_only_once_the_due_day_is_over(db, settings, frozen
     assert [row.step for row in late] == ["decide"]
 
 
+LISTED = (factories.BPMN / "end_of_day_deadline.bpmn").read_text()
+# The same model with its boundary timer left out of every lane: it takes its step's.
+UNLISTED = LISTED.replace("<bpmn:flowNodeRef>decide_late</bpmn:flowNodeRef>", "")
+
+
+@pytest.mark.parametrize("model", [LISTED, UNLISTED], ids=["timer in a lane", "timer in none"])
 def test_a_day_the_organisation_is_closed_pushes_the_deadline_and_its_escalation(
-    db, settings, frozen_clock
+    db, settings, frozen_clock, model
 ):
     with db.tx() as s:
         factories.team(s)
-        factories.deploy(s, settings, "end_of_day_deadline")
+        processes.deploy(s, data=model.encode(), actor=Actor.operator(), settings=settings)
         calendars.close_day(s, organisation="westland-ea", day=date(2026, 11, 24))
         calendars.close_day(s, organisation="barsby", day=date(2026, 11, 26))  # not its step
         case_id = factories.start(s, settings, "end_of_day_deadline").id

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -90,6 +90,21 @@ def test_working_days_after_a_moment_keep_the_helsinki_clock_time_across_dst() -
     monday = CALENDAR.working_days_after(friday_10, 1)
     assert monday == datetime(2026, 3, 30, 7, 0, tzinfo=UTC)  # 10:00 at UTC+3
     assert monday.astimezone(HELSINKI).hour == 10
+
+
+def test_a_deadline_of_working_days_ends_with_its_last_working_day_in_helsinki() -> None:
+    friday_10 = datetime(2026, 3, 27, 10, 0, tzinfo=HELSINKI)
+    end = CALENDAR.end_of_working_day(friday_10, 1)  # Monday, after DST began on Sunday
+    assert end == datetime(2026, 3, 30, 20, 59, 59, 999_999, tzinfo=UTC)  # 23:59:59.999999 at UTC+3
+    assert end + timedelta(microseconds=1) == datetime(2026, 3, 31, 0, 0, tzinfo=HELSINKI)
+    # Christmas Eve, Christmas and Boxing Day are no working days; a closed day is none either.
+    assert CALENDAR.end_of_working_day(datetime(2026, 12, 23, 15, 0, tzinfo=HELSINKI), 1) == (
+        datetime(2026, 12, 28, 23, 59, 59, 999_999, tzinfo=HELSINKI)
+    )
+    closed = WorkingCalendar(extra_closed=[date(2026, 12, 28)])
+    assert closed.end_of_working_day(datetime(2026, 12, 23, 15, 0, tzinfo=HELSINKI), 1) == (
+        datetime(2026, 12, 29, 23, 59, 59, 999_999, tzinfo=HELSINKI)
+    )
 
 
 def test_the_finnish_calendar_is_shared() -> None:

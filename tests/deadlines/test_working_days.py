@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from pathways import clock
+from pathways.calendar import END_OF_DAY, HELSINKI
 from pathways.deadlines import calendars
 from pathways.deadlines.status import DeadlineStatus
 from pathways.engine import Budget, build
@@ -19,6 +20,11 @@ from tests import factories
 
 BPMN = Path(__file__).parents[1] / "bpmn"
 MONDAY = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)  # 09:00 in Helsinki
+
+
+def end_of(day: date) -> datetime:
+    """The last moment of a day in Helsinki, when a working-day deadline on it passes."""
+    return datetime.combine(day, END_OF_DAY, HELSINKI)
 
 
 def deploy_interview(db, settings) -> None:
@@ -39,12 +45,12 @@ def interview_due(db, settings) -> datetime:
 
 def test_an_organisations_closed_days_move_its_working_day_deadlines(db, settings):
     deploy_interview(db, settings)
-    # 10 working days from Monday 23 November: Monday 7 December (6.12. is a Sunday).
-    assert interview_due(db, settings) == MONDAY + timedelta(days=14)
+    # 10 working days from Monday 23 November: the end of Monday 7 December.
+    assert interview_due(db, settings) == end_of(date(2026, 12, 7))
     with db.tx() as s:
         calendars.close_day(s, organisation="westland-ea", day=date(2026, 11, 27), reason="move")
         calendars.close_day(s, organisation="barsby", day=date(2026, 11, 30))  # not its task
-    assert interview_due(db, settings) == MONDAY + timedelta(days=15)
+    assert interview_due(db, settings) == end_of(date(2026, 12, 8))
 
 
 def test_days_closed_for_everyone_come_from_settings(db, settings):
@@ -52,7 +58,7 @@ def test_days_closed_for_everyone_come_from_settings(db, settings):
     closed = settings.model_copy(
         update={"deadlines": DeadlineSettings(closed_days=[date(2026, 11, 24), date(2026, 11, 25)])}
     )
-    assert interview_due(db, closed) == MONDAY + timedelta(days=16)
+    assert interview_due(db, closed) == end_of(date(2026, 12, 9))
 
 
 def test_a_task_shows_whether_it_is_open_at_risk_or_overdue(db, settings, frozen_clock):

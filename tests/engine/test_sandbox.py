@@ -30,6 +30,7 @@ from pathways.engine.sandbox import (
     evaluate,
     execute,
 )
+from pathways.engine.sandbox_helpers import closed_on
 from pathways.engine.scripting import SandboxedEnvironment, script_engine
 
 BPMN = Path(__file__).parents[1] / "bpmn"
@@ -124,6 +125,24 @@ def test_compiled_code_is_cached_per_source() -> None:
 
 
 # ---------------------------------------------------------------- refused when compiled
+
+
+def test_a_working_day_deadline_is_the_end_of_its_last_working_day() -> None:
+    # Friday 19.6.2026 is Midsummer Eve: one working day after Thursday is Monday.
+    deadline = "working_days_deadline(1, '2026-06-18T12:30:00+03:00')"
+    assert evaluate(deadline, {}, SMALL) == "2026-06-22T23:59:59.999999+03:00"
+    # A bare date is that day in Helsinki; 0 days on a day off runs on to the next working day.
+    on_sunday = "working_days_deadline(0, '2026-06-21')"
+    assert evaluate(on_sunday, {}, SMALL) == "2026-06-22T23:59:59.999999+03:00"
+    assert failure("working_days_deadline(-1)").message.startswith("ValueError: working days")
+
+
+def test_the_working_day_helpers_skip_the_days_closed_for_the_run() -> None:
+    with closed_on([date(2026, 6, 22)]):
+        assert evaluate("add_working_days('2026-06-18', 1)", {}, SMALL) == date(2026, 6, 23)
+        later = "working_days_deadline(1, '2026-06-18')"
+        assert evaluate(later, {}, SMALL) == "2026-06-23T23:59:59.999999+03:00"
+    assert evaluate("add_working_days('2026-06-18', 1)", {}, SMALL) == date(2026, 6, 22)
 
 
 @pytest.mark.parametrize(

@@ -82,6 +82,16 @@ def test_the_workers_clock_is_the_callers(pool: WorkerPool) -> None:  # noqa: AR
         assert sandbox_pool.evaluate("today()", {}, QUICK) == date(2031, 5, 6)
 
 
+def test_the_days_closed_for_a_run_reach_its_working_day_helpers(pool: WorkerPool) -> None:  # noqa: ARG001
+    deadline = "working_days_deadline(1, '2026-11-23')"  # Monday
+    assert sandbox_pool.evaluate(deadline, {}, QUICK) == "2026-11-24T23:59:59.999999+02:00"
+    closed = [date(2026, 11, 24)]
+    assert sandbox_pool.evaluate(deadline, {}, QUICK, closed) == "2026-11-25T23:59:59.999999+02:00"
+    data: dict[str, object] = {}
+    sandbox_pool.execute("due = add_working_days('2026-11-23', 1)", data, QUICK, closed)
+    assert data == {"due": date(2026, 11, 25)}
+
+
 def test_errors_keep_their_kind_and_line(pool: WorkerPool) -> None:  # noqa: ARG001
     with pytest.raises(ScriptRejected):
         sandbox_pool.execute("import os", {}, QUICK)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from pathways.cases import service as cases
 from pathways.deadlines.models import Timer, TimerState
+from pathways.record.models import RecordEntry
 from pathways.record.reopening import reopen
 from pathways.tasks.models import Task
 from tests import factories
@@ -97,13 +100,43 @@ def test_without_a_plan_the_municipality_gives_guidance(db, library, frozen_cloc
     assert case.complete("Task_guidance", "barsby", GUIDANCE)
 
 
-def test_a_missed_initial_interview_escalates_on_the_tenth_working_day(db, library, frozen_clock):
+def assessment_record(db, case: Case) -> dict:
+    with db.tx() as s:
+        entry = s.scalars(
+            select(RecordEntry).where(
+                RecordEntry.instance_id == case.id, RecordEntry.step == "Task_initial_assessment"
+            )
+        ).one()
+        return dict(entry.data)
+
+
+def test_the_note_for_the_county_is_not_kept_when_no_plan_follows(db, library, frozen_clock):
+    note = "Needs family counselling"
+    case = assessed(
+        db, library, {**NO_PLAN, "social_or_health_needs": True, "county_request_reason": note}
+    )
+    assert case.open() == {"Task_guidance": "barsby"}
+    recorded = assessment_record(db, case)
+    assert "county_request_reason" not in recorded and recorded["plan_needed"] is False
+    assert note not in case.data_text()  # nor in the case's data
+
+
+def test_the_note_for_the_county_is_kept_when_the_county_is_asked(db, library, frozen_clock):
+    case = assessed(db, library, NEEDS_COUNTY)
+    assert assessment_record(db, case)["county_request_reason"] == "Family"
+    assert "Task_county_joins" in case.open()
+
+
+def test_a_missed_initial_interview_escalates_once_the_tenth_working_day_is_over(
+    db, library, frozen_clock
+):
     case = Case(db, library, "jobseeker", {"registered_on": "2026-11-20"})
     # Friday 20.11. + 10 working days = Friday 4.12. (6.12. Independence Day is a Sunday).
     assert case.due("Task_initial_interview") == "2026-12-04"
-    frozen_clock.set(at("2026-12-03", 23))
-    assert case.fire() == set()
-    frozen_clock.set(at("2026-12-04", 1))
+    for moment in (at("2026-12-04", 0), at("2026-12-05", 0) - timedelta(microseconds=1)):
+        frozen_clock.set(moment)  # the whole of the due day is still in time
+        assert case.fire() == set()
+    frozen_clock.set(at("2026-12-05", 0))  # Saturday 00:00 in Helsinki
     assert case.fire() == {"Task_escalate_interview"}
     assert case.open() == {
         "Task_initial_interview": "westland-ea",
@@ -119,8 +152,12 @@ def test_late_plan_county_answer_and_enrolment_escalate(db, library, frozen_cloc
     assert case.due("Task_county_joins") == "2026-12-07"
     frozen_clock.set(at("2026-12-04", 12))
     assert case.fire() == set()
-    frozen_clock.set(at("2026-12-07", 12))
-    assert case.fire() == {"Task_escalate_plan", "Task_escalate_county"}
+    frozen_clock.set(at("2026-12-07", 12))  # the plan's 14 days ran out at 09:00
+    assert case.fire() == {"Task_escalate_plan"}
+    frozen_clock.set(at("2026-12-07", 23))
+    assert case.fire() == set()
+    frozen_clock.set(at("2026-12-08", 0))  # the county's last working day is over
+    assert case.fire() == {"Task_escalate_county"}
     assert case.open()["Task_escalate_county"] == "westland-wbc"
     assert case.open()["Task_escalate_plan"] == "westland-ea"
     case.complete("Task_county_joins", "westland-wbc", COUNTY_JOINS)

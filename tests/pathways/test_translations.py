@@ -4,6 +4,7 @@ translation: the English text is the message id (DESIGN.md, "Texts")."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -67,3 +68,24 @@ def test_the_texts_include_form_labels_and_step_names():
 
 def test_the_texts_include_what_a_task_page_says_about_its_step():
     assert any(t.startswith("Hold the initial interview with the client") for t in texts())
+
+
+# A source label such as "[assumed]", "[law §34]" or "[oletus]": for designers, kept in
+# docs/pathways.md ("Sources of the step texts"), never in what a caseworker reads.
+SOURCE_LABEL = re.compile(r"\[[^\]]+\]")
+
+
+def test_a_source_label_is_recognised_wherever_it_stands():
+    assert SOURCE_LABEL.search("Answer within 10 working days [assumed]: agree")
+    assert SOURCE_LABEL.search("(about 70 hours, multilingual [guidance; check decree])")
+    assert not SOURCE_LABEL.search("Record no diagnoses: only what the plan needs.")
+
+
+@pytest.mark.parametrize("language", ["en", "fi", "sv"])
+def test_no_step_or_form_text_a_caseworker_sees_carries_a_source_label(language):
+    shown = texts()
+    if language != "en":
+        with (ROOT / "forms" / "locale" / f"{language}.po").open("rb") as po:
+            translated = {m.id: m.string for m in read_po(po) if m.id}
+        shown = {translated.get(text) or text for text in shown}
+    assert sorted(text for text in shown if SOURCE_LABEL.search(text)) == []

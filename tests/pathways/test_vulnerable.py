@@ -38,8 +38,10 @@ def test_the_county_joins_every_plan_and_its_late_answer_escalates_to_its_team_l
     frozen_clock.set(at("2026-12-04", 18))
     assert case.fire() == set()
     frozen_clock.set(at("2026-12-07", 10))
-    # The plan's 14 days end the same Monday.
-    assert case.fire() == {"Task_escalate_county", "Task_escalate_plan"}
+    # The plan's 14 days end the same Monday at 09:00; the county's ends with the day.
+    assert case.fire() == {"Task_escalate_plan"}
+    frozen_clock.set(at("2026-12-08", 0))
+    assert case.fire() == {"Task_escalate_county"}
     assert case.open()["Task_escalate_county"] == "westland-wbc"
     assert case.open()["Task_escalate_plan"] == "barsby"
     case.complete("Task_escalate_county", "westland-wbc", ESCALATION)

@@ -16,6 +16,7 @@ from pathways.audit.models import AuditEvent
 from pathways.cases import search
 from pathways.cases.models import Client, InstanceState, ProcessInstance
 from pathways.cases.progress import apply_advance, lock_instance, require_running
+from pathways.deadlines.calendars import team_closed_days
 from pathways.deadlines.models import Timer
 from pathways.deadlines.service import timers_of
 from pathways.errors import Conflict, DuplicateCase, InvalidData, NotFound
@@ -81,7 +82,8 @@ def start(
     kept = _client(session, client, actor)
     if not duplicate_confirmed:
         _refuse_duplicate(session, kept, model)
-    advance = processes.pathway_for(version, settings).start(data)
+    closed = team_closed_days(session, team=members, everywhere=settings.deadlines.closed_days)
+    advance = processes.pathway_for(version, settings).start(data, closed_days=closed)
     instance = ProcessInstance(
         version=version,
         client=kept,
@@ -236,7 +238,14 @@ def deliver_message(
     pathway = processes.pathway_for(instance.version, settings)
     try:
         advance = pathway.deliver(
-            instance.workflow_state, instance.serializer_version, name, payload, correlation
+            instance.workflow_state,
+            instance.serializer_version,
+            name,
+            payload,
+            correlation,
+            closed_days=team_closed_days(
+                session, team=instance.team, everywhere=settings.deadlines.closed_days
+            ),
         )
     except Conflict as refused:  # worded without the name the caller sent
         raise Conflict(refused.message) from None

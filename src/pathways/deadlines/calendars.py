@@ -1,27 +1,29 @@
 """Whose working days: the Finnish calendar plus days closed for everyone (settings)
 and days one organisation is closed (the `closed_day` table).
 
-`dueInWorkingDays` counts in the calendar of the organisation the task goes to.
-Timer expressions in the sandbox (`working_days_later` …) count public holidays only:
-a model's timer has no organisation.
+`dueInWorkingDays` counts in the calendar of the organisation the task goes to. The
+working-day helpers of scripts and timer expressions (`working_days_deadline`,
+`working_days_later`, `add_working_days`) count in the calendar of the organisation of
+the case team that serves the lane the script, timer or its step sits in
+(`team_closed_days`); outside any lane, public holidays and days closed everywhere only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date
-from functools import lru_cache
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from pathways.audit import service as audit
-from pathways.calendar import WorkingCalendar, finnish_calendar
+from pathways.calendar import WorkingCalendar, calendar_closed_on
 from pathways.deadlines.models import ClosedDay
 from pathways.errors import InvalidData
 from pathways.people import permissions
 from pathways.people import service as people
 from pathways.people.actors import Actor
+from pathways.people.models import Organisation
 
 
 def calendar_for(
@@ -32,13 +34,38 @@ def calendar_for(
     if organisation_id is not None:
         own = select(ClosedDay.day).where(ClosedDay.organisation_id == organisation_id)
         days.update(session.scalars(own))
-    return _calendar(frozenset(days)) if days else finnish_calendar()
+    return calendar_closed_on(frozenset(days))
 
 
-@lru_cache(maxsize=64)
-def _calendar(closed: frozenset[date]) -> WorkingCalendar:
-    # Cached: a calendar keeps the holidays it has looked up.
-    return WorkingCalendar(closed)
+def team_closed_days(
+    session: Session, *, team: Mapping[str, str], everywhere: Collection[date] = ()
+) -> Callable[[str | None], frozenset[date]]:
+    """The days closed for the team member of an organisation kind (by kind code), plus
+    `everywhere`. Read in one query the first time a script asks, then kept for the call."""
+    closed: dict[str, frozenset[date]] | None = None
+    common = frozenset(everywhere)
+
+    def for_kind(kind: str | None) -> frozenset[date]:
+        nonlocal closed
+        if kind is None or kind not in team:
+            return common
+        if closed is None:
+            closed = _closed_by_code(session, set(team.values()))
+        return common | closed.get(team[kind], frozenset())
+
+    return for_kind
+
+
+def _closed_by_code(session: Session, codes: Collection[str]) -> dict[str, frozenset[date]]:
+    rows = session.execute(
+        select(Organisation.code, ClosedDay.day)
+        .join(ClosedDay, ClosedDay.organisation_id == Organisation.id)
+        .where(Organisation.code.in_(codes))
+    )
+    found: dict[str, set[date]] = {}
+    for code, day in rows:
+        found.setdefault(code, set()).add(day)
+    return {code: frozenset(days) for code, days in found.items()}
 
 
 def close_day(

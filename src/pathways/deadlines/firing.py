@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from pathways.audit import service as audit
 from pathways.cases.models import InstanceState
 from pathways.cases.progress import apply_advance, lock_instance
+from pathways.deadlines.calendars import team_closed_days
 from pathways.processes import service as processes
 from pathways.settings import Settings
 from pathways.tasks.models import Task
@@ -35,7 +36,12 @@ def fire_due(session: Session, *, instance_id: int, settings: Settings) -> Firin
     if instance.state != InstanceState.RUNNING:
         return Firing(instance_id)
     pathway = processes.pathway_for(instance.version, settings)
-    advance = pathway.fire_timers(instance.workflow_state, instance.serializer_version)
+    closed = team_closed_days(
+        session, team=instance.team, everywhere=settings.deadlines.closed_days
+    )
+    advance = pathway.fire_timers(
+        instance.workflow_state, instance.serializer_version, closed_days=closed
+    )
     if not advance.fired_timers and not advance.opened and not advance.finished:
         return Firing(instance_id)
     opened = apply_advance(session, instance, advance, settings=settings)

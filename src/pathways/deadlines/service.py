@@ -130,14 +130,16 @@ def due_at(
 ) -> datetime | None:
     """The earliest of the timers attached to the task and its own due properties.
 
-    `dueInWorkingDays` counts in `calendar` (the organisation's; default: public holidays).
+    `dueInWorkingDays` counts in `calendar` (the organisation's; default: public holidays)
+    and ends at the end of its last working day in Helsinki (23:59:59.999999): a step
+    due in N working days is late only once that day is over.
     """
     candidates = [timer.due_at for timer in timers if timer.attached_to == task.spiff_id]
     if task.due_in:
         candidates.append(engine.add_duration(now, task.due_in))
     if task.due_in_working_days is not None:
         working = calendar or finnish_calendar()
-        candidates.append(working.working_days_after(now, task.due_in_working_days))
+        candidates.append(working.end_of_working_day(now, task.due_in_working_days))
     return min(candidates, default=None)
 
 

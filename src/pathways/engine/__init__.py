@@ -11,7 +11,10 @@ Contract:
 - Scripts and expressions run only in the sandbox, re-attached after every load, and
   the sandbox runs them in worker processes (`sandbox_pool`) that a crash or a
   freeze kills instead of the server.
-- SpiffWorkflow's timers read `pathways.clock`.
+- SpiffWorkflow's timers read `pathways.clock`. A change given `closed_days`
+  (`ClosedDays`: a kind's code to the days its team member is closed) lets the
+  working-day helpers of scripts and timers skip the closed days of the organisation
+  serving the lane they run in.
 - `task_properties` and `names_read` answer from a stored spec, without a workflow,
   what a step's properties are and which names its expressions read.
 - `compare` diffs two built specs; `migrate` moves a case's state to another version
@@ -33,6 +36,7 @@ from pathways.engine.reads import names_read, task_properties
 from pathways.engine.runtime import PATHWAYS, Pathway
 from pathways.engine.sandbox import Budget
 from pathways.engine.sandbox_pool import configure_workers
+from pathways.engine.scripting import ClosedDays
 from pathways.engine.serialization import SERIALIZER_VERSION
 from pathways.engine.timing import add_duration, parse_duration
 
@@ -52,6 +56,7 @@ __all__ = [
     "Advance",
     "Budget",
     "BuiltProcess",
+    "ClosedDays",
     "DecisionFile",
     "is_dmn",
     "FormCheck",

@@ -35,7 +35,7 @@ from pathways.engine.projection import (
 )
 from pathways.engine.sandbox import Budget, ScriptError
 from pathways.engine.sandbox_errors import WorkerBusy
-from pathways.engine.scripting import script_engine
+from pathways.engine.scripting import ClosedDays, script_engine
 from pathways.engine.serialization import (
     SERIALIZER_VERSION,
     SpecBundle,
@@ -57,17 +57,25 @@ class Pathway:
         self.bundle: SpecBundle = load_spec(spec_text)
         self.budget = budget
 
-    def start(self, data: dict[str, Any]) -> Advance:
+    def start(self, data: dict[str, Any], *, closed_days: ClosedDays | None = None) -> Advance:
         workflow = BpmnWorkflow(
-            self.bundle.spec, self.bundle.subprocess_specs, script_engine=self.scripts()
+            self.bundle.spec, self.bundle.subprocess_specs, script_engine=self.scripts(closed_days)
         )
         workflow.task_tree.data.update(data)
         with engine_errors():
             workflow.do_engine_steps()
         return advance_of(workflow, Snapshot.empty())
 
-    def complete(self, state: str, version: str, task_id: str, data: dict[str, Any]) -> Advance:
-        workflow = self.load(state, version)
+    def complete(
+        self,
+        state: str,
+        version: str,
+        task_id: str,
+        data: dict[str, Any],
+        *,
+        closed_days: ClosedDays | None = None,
+    ) -> Advance:
+        workflow = self.load(state, version, closed_days)
         task = _find(workflow, task_id)
         if task is None or task.state != TaskState.READY or not task.task_spec.manual:
             raise TaskNotReady("the task is no longer waiting to be completed")
@@ -85,9 +93,11 @@ class Pathway:
         name: str,
         payload: Any,
         correlation: Mapping[str, Any] | None = None,
+        *,
+        closed_days: ClosedDays | None = None,
     ) -> Advance:
         """Deliver message `name`; `correlation` gives correlation values by property name."""
-        workflow = self.load(state, version)
+        workflow = self.load(state, version, closed_days)
         before = Snapshot.of(workflow)
         message = correlate(workflow, name, payload, correlation or {})
         correlations = message.correlations
@@ -110,22 +120,26 @@ class Pathway:
             workflow.do_engine_steps()
         return advance_of(workflow, before)
 
-    def fire_timers(self, state: str, version: str) -> Advance:
+    def fire_timers(
+        self, state: str, version: str, *, closed_days: ClosedDays | None = None
+    ) -> Advance:
         """Run whatever timers are due by `pathways.clock` now."""
-        workflow = self.load(state, version)
+        workflow = self.load(state, version, closed_days)
         before = Snapshot.of(workflow)
         with engine_errors():
             workflow.refresh_timers()
             workflow.do_engine_steps()
         return advance_of(workflow, before)
 
-    def reopen(self, state: str, version: str, task_id: str) -> Advance:
+    def reopen(
+        self, state: str, version: str, task_id: str, *, closed_days: ClosedDays | None = None
+    ) -> Advance:
         """Reset the case to a completed human task: it waits again, what followed it is gone.
 
         The task's data is taken again from the task before it, so the earlier answers are
         no longer in the engine until the task is completed anew.
         """
-        workflow = self.load(state, version)
+        workflow = self.load(state, version, closed_days)
         task = _find(workflow, task_id)
         if task is None or task.state != TaskState.COMPLETED or not task.task_spec.manual:
             raise Conflict("the step is not a completed step of the case")
@@ -145,14 +159,15 @@ class Pathway:
         workflow.cancel()
         return advance_of(workflow, before, watch=False)
 
-    def load(self, state: str, version: str) -> BpmnWorkflow:
+    def load(self, state: str, version: str, closed_days: ClosedDays | None = None) -> BpmnWorkflow:
         workflow = load_state(state, version, self.spec_text, self.bundle)
         # A restored workflow carries SpiffWorkflow's unrestricted engine: replace it first.
-        workflow.script_engine = self.scripts()
+        workflow.script_engine = self.scripts(closed_days)
         return workflow
 
-    def scripts(self) -> Any:
-        return script_engine(self.budget)
+    def scripts(self, closed_days: ClosedDays | None = None) -> Any:
+        """The sandboxed engine; its working-day helpers skip the lane's `closed_days`."""
+        return script_engine(self.budget, closed_days)
 
 
 class Snapshot:

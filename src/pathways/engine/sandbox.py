@@ -65,6 +65,7 @@ from pathways.engine.sandbox_helpers import (
     iso_duration,
     parse_date,
     today,
+    working_days_deadline,
     working_days_later,
 )
 from pathways.engine.sandbox_policy import (
@@ -98,6 +99,7 @@ __all__ = [
     "iso_duration",
     "parse_date",
     "today",
+    "working_days_deadline",
     "working_days_later",
 ]
 

@@ -1,9 +1,11 @@
 """What scripts can call by name without a run's guards: dates, working days, builtins.
 
 Contract:
-- `today`, `parse_date`, `add_working_days`, `working_days_later` and `iso_duration`
-  read Helsinki time from `pathways.clock` and Finnish working days from
-  `pathways.calendar`; at most `MAX_WORKING_DAYS` working days at a time.
+- `today`, `parse_date`, `add_working_days`, `working_days_later`,
+  `working_days_deadline` and `iso_duration` read Helsinki time from `pathways.clock`
+  and Finnish working days from `pathways.calendar`, less the days `closed_on` names
+  for the run (the closed days of the organisation serving the script's lane); at most
+  `MAX_WORKING_DAYS` working days at a time.
 - `STATIC_BUILTINS` is the part of a script's builtins that holds no run state:
   RestrictedPython's safe builtins minus the ones a run replaces with size-checked
   versions (or that scripts must not have), the helpers above, `now`, a `round` and a
@@ -14,7 +16,9 @@ Contract:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime, timedelta
 from datetime import time as time_of_day
 from typing import Any
@@ -22,10 +26,27 @@ from typing import Any
 from RestrictedPython.Guards import safe_builtins
 
 from pathways import clock
-from pathways.calendar import finnish_calendar
+from pathways.calendar import WorkingCalendar, calendar_closed_on
 
 MAX_WORKING_DAYS = 10_000  # about 40 years: the calendar steps day by day
 MAX_ROUND_DIGITS = 4300  # round(1, -10**7) computes 10**(10**7) in C
+
+
+_CLOSED: ContextVar[frozenset[date]] = ContextVar("closed_days", default=frozenset())
+
+
+@contextmanager
+def closed_on(days: Iterable[date]) -> Iterator[None]:
+    """The working-day helpers also skip `days` in this thread or task, until the block ends."""
+    token = _CLOSED.set(frozenset(days))
+    try:
+        yield
+    finally:
+        _CLOSED.reset(token)
+
+
+def _calendar() -> WorkingCalendar:
+    return calendar_closed_on(_CLOSED.get())
 
 
 def _local(moment: datetime) -> datetime:
@@ -67,15 +88,26 @@ def parse_date(s: str) -> date:
 
 def add_working_days(start: date | str, n: int) -> date:
     """The date n Finnish working days after `start` (a date, or ISO 8601 text)."""
-    return finnish_calendar().add_working_days(_start_moment(start).date(), _checked_days(n))
+    return _calendar().add_working_days(_start_moment(start).date(), _checked_days(n))
 
 
 def working_days_later(n: int, start: date | datetime | str | None = None) -> str:
     """ISO 8601 date-time with offset n working days after `start` (default: now), at
     the same Helsinki clock time (a bare date means midnight). For BPMN timeDate."""
     moment = clock.now() if start is None else _start_moment(start)
-    later = finnish_calendar().working_days_after(moment, _checked_days(n))
+    later = _calendar().working_days_after(moment, _checked_days(n))
     return clock.local(later).isoformat("T", "seconds")
+
+
+def working_days_deadline(n: int, start: date | datetime | str | None = None) -> str:
+    """ISO 8601 date-time with offset of the end of the nth working day after `start`
+    (default: now): 23:59:59.999999 Helsinki time, so a timeDate timer on it fires at
+    00:00 of the next day. `n == 0` is the end of `start`'s day, or of the next working
+    day when that one is not a working day. For deadlines; `working_days_later` keeps
+    the clock time instead."""
+    moment = clock.now() if start is None else _start_moment(start)
+    end = _calendar().end_of_working_day(moment, _checked_days(n))
+    return clock.local(end).isoformat("T", "microseconds")
 
 
 def iso_duration(days: int = 0, hours: int = 0, minutes: int = 0) -> str:
@@ -113,7 +145,7 @@ _LEFT_OUT = {"setattr", "delattr", "issubclass", "pow", "round", "range", "int"}
 _LEFT_OUT |= {"BaseException", "KeyboardInterrupt", "SystemExit", "GeneratorExit"}
 _PLAIN: tuple[Any, ...] = (len, min, max, any, all, abs, divmod, str, float, bool, enumerate)
 _PLAIN += (zip, reversed, map, filter, date, datetime, timedelta, today, parse_date)
-_PLAIN += (add_working_days, working_days_later, iso_duration)
+_PLAIN += (add_working_days, working_days_later, working_days_deadline, iso_duration)
 STATIC_BUILTINS: dict[str, Any] = {
     **{k: v for k, v in safe_builtins.items() if k[0] != "_" and k not in _LEFT_OUT},
     **{f.__name__: f for f in _PLAIN},

@@ -5,7 +5,8 @@ Contract:
   what `sandbox.evaluate`/`sandbox.execute` do, with the same errors, but in a worker
   process (`sandbox_worker`) that has kernel limits on memory, CPU, files and
   processes. The namespace goes over as a copy (`sandbox_codec`), the value or the
-  data left by the script comes back; `pathways.clock.now()` travels with each run.
+  data left by the script comes back; `pathways.clock.now()` and the days closed for
+  the run's working-day helpers (`closed`) travel with each run.
 - Source is compiled here first (cached), so a refused script costs no round trip.
 - A worker that does not answer within the run's wall-clock budget is killed
   (`WorkerLost`, "timed out"); one that dies (a segfault, the kernel's CPU or memory
@@ -32,8 +33,9 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -276,7 +278,9 @@ def _wall_seconds(budget: Budget) -> float:
     return max(budget.wall_seconds, budget.seconds + 0.5)
 
 
-def _request(op: str, source: str, namespace: Mapping[str, Any], budget: Budget) -> dict[str, Any]:
+def _request(
+    op: str, source: str, namespace: Mapping[str, Any], budget: Budget, closed: Collection[date]
+) -> dict[str, Any]:
     try:
         data = encode(dict(namespace))
     except TypeError as error:
@@ -288,6 +292,7 @@ def _request(op: str, source: str, namespace: Mapping[str, Any], budget: Budget)
         "seconds": budget.seconds,
         "max_size": budget.max_size,
         "now": clock.now().isoformat(),
+        "closed": sorted(day.isoformat() for day in closed),
     }
 
 
@@ -305,16 +310,22 @@ def _result(reply: dict[str, Any]) -> Any:
     raise error(str(reply.get("message"))[:1000], line if isinstance(line, int) else None)
 
 
-def evaluate(source: str, namespace: Mapping[str, Any], budget: Budget) -> Any:
-    """The value of expression `source` over `namespace`, computed in a worker."""
+def evaluate(
+    source: str, namespace: Mapping[str, Any], budget: Budget, closed: Collection[date] = ()
+) -> Any:
+    """The value of expression `source` over `namespace`, computed in a worker; the
+    working-day helpers also skip the days `closed`."""
     sandbox.compile_expression(source)
-    return _result(POOL.run(_request("eval", source, namespace, budget), _wall_seconds(budget)))
+    request = _request("eval", source, namespace, budget, closed)
+    return _result(POOL.run(request, _wall_seconds(budget)))
 
 
-def execute(source: str, namespace: dict[str, Any], budget: Budget) -> None:
+def execute(
+    source: str, namespace: dict[str, Any], budget: Budget, closed: Collection[date] = ()
+) -> None:
     """Run script `source` in a worker; on success `namespace` holds the data it left."""
     sandbox.compile_script(source)
-    request = _request("exec", source, namespace, budget)
+    request = _request("exec", source, namespace, budget, closed)
     kept = _result(POOL.run(request, _wall_seconds(budget)))
     namespace.clear()
     namespace.update(kept)

@@ -21,13 +21,14 @@ from __future__ import annotations
 import os
 import resource
 import sys
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from pathways import clock
 from pathways.engine import sandbox
 from pathways.engine.sandbox_codec import HEADER, decode, encode, frame, parse
 from pathways.engine.sandbox_errors import Budget, BudgetExceeded, ScriptError, ScriptRejected
+from pathways.engine.sandbox_helpers import closed_on
 
 _KINDS = ((ScriptRejected, "rejected"), (BudgetExceeded, "budget"), (ScriptError, "failed"))
 
@@ -61,7 +62,8 @@ def _cpu_used() -> float:
 def _run(request: dict[str, Any]) -> Any:
     budget = Budget(seconds=float(request["seconds"]), max_size=int(request["max_size"]))
     namespace = decode(request["data"])
-    with clock.pinned(datetime.fromisoformat(request["now"])):
+    closed = [date.fromisoformat(day) for day in request.get("closed", ())]
+    with clock.pinned(datetime.fromisoformat(request["now"])), closed_on(closed):
         if request["op"] == "eval":
             return sandbox.evaluate(request["source"], namespace, budget)
         sandbox.execute(request["source"], namespace, budget)

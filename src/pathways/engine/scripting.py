@@ -10,11 +10,17 @@ the external context (data objects). A failure comes out as SpiffWorkflow's
 `WorkflowTaskException` whose `__cause__` and `.exception` are the sandbox's
 `ScriptError`, with the script line in `line_number` and in the message. A timer
 value computed at run time is checked as lint checks constant ones (range, cycles).
+Given `closed_days`, the working-day helpers of a script or expression also skip the
+days closed for the organisation kind of the lane it runs in (the lane of the script
+task, the timer event, or the step a boundary timer sits on; a called process's steps
+take the calling step's lane): `closed_days(kind)`, asked only by sources that name a
+working-day helper.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
+from datetime import date
 from typing import Any
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
@@ -25,7 +31,12 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from pathways.engine import sandbox_pool
 from pathways.engine.lint_limits import timer_value_problem
+from pathways.engine.projection import lane_of
 from pathways.engine.sandbox import Budget, ScriptError, ScriptFailed
+from pathways.organisation_kinds import kind_for_lane
+
+ClosedDays = Callable[[str | None], Collection[date]]
+"""The days closed for the case team's organisation of a kind (its code; None: no lane)."""
 
 
 class SandboxedEnvironment(TaskDataEnvironment):  # type: ignore[misc]
@@ -40,10 +51,11 @@ class SandboxedEnvironment(TaskDataEnvironment):  # type: ignore[misc]
         expression: str,
         context: Mapping[str, Any],
         external_context: Mapping[str, Any] | None = None,
+        closed: Collection[date] = (),
     ) -> Any:
         # Task data shadows the external context, as in SpiffWorkflow.
         return sandbox_pool.evaluate(
-            expression, {**(external_context or {}), **context}, self.budget
+            expression, {**(external_context or {}), **context}, self.budget, closed
         )
 
     def execute(
@@ -51,11 +63,12 @@ class SandboxedEnvironment(TaskDataEnvironment):  # type: ignore[misc]
         script: str,
         context: dict[str, Any],
         external_context: Mapping[str, Any] | None = None,
+        closed: Collection[date] = (),
     ) -> bool:
         external = external_context or {}
         self.check_for_overwrite(context, external)
         namespace = {**external, **context}
-        sandbox_pool.execute(script, namespace, self.budget)
+        sandbox_pool.execute(script, namespace, self.budget, closed)
         for name in external:  # the external context is lent, not task data
             namespace.pop(name, None)
         context.clear()
@@ -66,15 +79,17 @@ class SandboxedEnvironment(TaskDataEnvironment):  # type: ignore[misc]
 class SandboxedScriptEngine(PythonScriptEngine):  # type: ignore[misc]
     """PythonScriptEngine whose errors carry the sandbox's ScriptError and its line."""
 
-    def __init__(self, budget: Budget) -> None:
+    def __init__(self, budget: Budget, closed_days: ClosedDays | None = None) -> None:
         super().__init__(environment=SandboxedEnvironment(budget))
         self.budget = budget
+        self.closed_days = closed_days
 
     def evaluate(
         self, task: Any, expression: str, external_context: Mapping[str, Any] | None = None
     ) -> Any:
         try:
-            value = self.environment.evaluate(expression, task.data, external_context)
+            closed = self._closed(task, expression)
+            value = self.environment.evaluate(expression, task.data, external_context, closed)
             _check_timer_value(task, expression, value)
             return value
         except SpiffWorkflowException as error:
@@ -85,6 +100,21 @@ class SandboxedScriptEngine(PythonScriptEngine):  # type: ignore[misc]
             message = f"Error evaluating expression '{expression}': {detail}"
             raise _task_error(task, message, error, expression) from error
 
+    def execute(
+        self, task: Any, script: str, external_context: Mapping[str, Any] | None = None
+    ) -> Any:
+        try:
+            closed = self._closed(task, script)
+            return self.environment.execute(script, task.data, external_context or {}, closed)
+        except Exception as error:
+            raise self.create_task_exec_exception(task, script, error) from error
+
+    def _closed(self, task: Any, source: str) -> Collection[date]:
+        if self.closed_days is None or "working_days" not in source:  # names no helper
+            return ()
+        kind = kind_for_lane(_lane(task))
+        return self.closed_days(kind.value if kind else None)
+
     def create_task_exec_exception(
         self, task: Any, script: str, err: Exception
     ) -> WorkflowTaskException:
@@ -92,6 +122,20 @@ class SandboxedScriptEngine(PythonScriptEngine):  # type: ignore[misc]
         if not isinstance(err, ScriptError):
             return super().create_task_exec_exception(task, script, err)
         return _task_error(task, err.message, err, script)
+
+
+def _lane(task: Any) -> str | None:
+    """The lane of the task, or else of the nearest task above it that has one (a
+    boundary timer sits on its step)."""
+    seen: Any = task
+    for _ in range(4):
+        if seen is None:
+            return None
+        lane = lane_of(seen)
+        if lane:
+            return lane
+        seen = seen.parent
+    return None
 
 
 def _check_timer_value(task: Any, expression: str, value: Any) -> None:
@@ -116,6 +160,7 @@ def _task_error(task: Any, message: str, error: Exception, source: str) -> Workf
     return wrapped
 
 
-def script_engine(budget: Budget) -> SandboxedScriptEngine:
-    """A script engine that runs everything in the sandbox within `budget`."""
-    return SandboxedScriptEngine(budget)
+def script_engine(budget: Budget, closed_days: ClosedDays | None = None) -> SandboxedScriptEngine:
+    """A script engine that runs everything in the sandbox within `budget`; working days
+    skip `closed_days` of the lane's organisation kind."""
+    return SandboxedScriptEngine(budget, closed_days)

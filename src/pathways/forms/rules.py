@@ -29,8 +29,8 @@ from pathways.errors import FieldError
 TODAY = "today"
 NOT_AFTER, NOT_BEFORE, AFTER, WITHIN = "x-not-after", "x-not-before", "x-after", "x-within-months"
 RULES = (NOT_AFTER, NOT_BEFORE, AFTER, WITHIN)
-# Extension keywords whose values another slice checks (the record's sharing rule).
-OTHER_EXTENSIONS = frozenset({"x-share"})
+# Extension keywords whose values another slice checks (the record's sharing and keeping rules).
+OTHER_EXTENSIONS = frozenset({"x-share", "x-kept-if"})
 MAX_MONTHS = 120
 
 

@@ -15,6 +15,7 @@ from referencing.exceptions import Unresolvable
 
 from pathways.errors import FieldError, InvalidData, NotFound
 from pathways.forms import rules
+from pathways.record.keeping import keeping_problem
 from pathways.record.sharing import share_problem
 
 _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,120}\.json")
@@ -115,7 +116,7 @@ def schema_problem(filename: str, schema: dict[str, Any]) -> str | None:
         return f"form '{filename}' is not valid JSON Schema: {error.message[:200]}"
     if schema.get("type", "object") != "object":
         return f'form \'{filename}\' must describe an object ("type": "object")'
-    shared = share_problem(schema)
+    shared = share_problem(schema) or keeping_problem(schema)
     if shared is not None:
         return f"form '{filename}': {shared}"
     found = rules.problems(schema)

@@ -23,6 +23,7 @@ from pathways import clock, engine
 from pathways.audit import service as audit
 from pathways.cases.models import InstanceState, ProcessInstance
 from pathways.cases.progress import apply_advance
+from pathways.deadlines.calendars import team_closed_days
 from pathways.errors import Conflict, InvalidData, NotPermitted
 from pathways.people.actors import Actor
 from pathways.people.models import Role
@@ -52,8 +53,11 @@ def reopen(
     entry = session.scalar(select(RecordEntry).where(RecordEntry.task_id == task.id))
     previous = dict(entry.data) if entry is not None else {}
     pathway = processes.pathway_for(instance.version, settings)
+    closed = team_closed_days(
+        session, team=instance.team, everywhere=settings.deadlines.closed_days
+    )
     advance = pathway.reopen(
-        instance.workflow_state, instance.serializer_version, task.spiff_task_id
+        instance.workflow_state, instance.serializer_version, task.spiff_task_id, closed_days=closed
     )
     # The step keeps its row (its record and history hang on it): open it again in place.
     completer = task.completed_by_id

@@ -27,6 +27,7 @@ from pathways.people.models import Role
 from pathways.processes import service as processes
 from pathways.record import reopening
 from pathways.record import service as record
+from pathways.record.keeping import kept
 from pathways.tasks import drafts
 from pathways.tasks import service as tasks
 from pathways.tasks.models import Task, TaskState
@@ -190,6 +191,7 @@ def work_on_task(request: Request, task_id: RowId, call: PageCallDep) -> Respons
                 return RedirectResponse(f"/tasks/{task_id}", status_code=303)
             data = dict(draft.data)
         elif action == "complete":  # first the answers are checked, kept and shown back
+            data = kept(schema, data)  # what the step would not keep is not shown as kept
             errors = _check(schema, data)
             if not errors:
                 drafts.save(tx.session, task=task, data=data, actor=tx.actor)

@@ -20,6 +20,7 @@ from pathways.cases.progress import (
     require_open,
     require_running,
 )
+from pathways.deadlines.calendars import team_closed_days
 from pathways.errors import Conflict, InvalidData, NotFound
 from pathways.forms.service import validate_submission
 from pathways.notifications.outbox import queue_assignment_notice
@@ -30,6 +31,7 @@ from pathways.people.models import Organisation, User
 from pathways.processes import service as processes
 from pathways.processes.models import ProcessModel, ProcessVersion
 from pathways.record import service as record
+from pathways.record.keeping import kept
 from pathways.settings import Settings
 from pathways.tasks import drafts
 from pathways.tasks.models import Task, TaskState
@@ -239,10 +241,17 @@ def complete(
     require_open(task)
     record.require_consent(session, instance=instance, task=task)
     engine.check_incoming(data)
-    _validate(instance, task, data)
+    data = _validated(instance, task, data)
     pathway = processes.pathway_for(instance.version, settings)
+    closed = team_closed_days(
+        session, team=instance.team, everywhere=settings.deadlines.closed_days
+    )
     advance = pathway.complete(
-        instance.workflow_state, instance.serializer_version, task.spiff_task_id, data
+        instance.workflow_state,
+        instance.serializer_version,
+        task.spiff_task_id,
+        data,
+        closed_days=closed,
     )
     opened = apply_advance(
         session, instance, advance, completed_by=worker.id, settings=settings, directory_stamp=stamp
@@ -253,12 +262,15 @@ def complete(
     return Completion(task=task, opened=opened, case_finished=advance.finished)
 
 
-def _validate(instance: ProcessInstance, task: Task, data: dict[str, Any]) -> None:
+def _validated(instance: ProcessInstance, task: Task, data: dict[str, Any]) -> dict[str, Any]:
+    """The answers the step keeps (`x-kept-if`), checked against its form."""
     if task.form is None:
         if data:
             raise InvalidData("this step has no form: complete it without data")
-        return
+        return data
     schema = instance.version.forms.get(task.form)
     if schema is None:
         raise InvalidData(f"the step's form is missing from version {instance.version.number}")
-    validate_submission(schema, data)
+    answers = kept(schema, data)
+    validate_submission(schema, answers)
+    return answers

@@ -26,6 +26,9 @@ from pathways.engine.sandbox_errors import (
 from pathways.engine.sandbox_pool import PoolConfig, Worker, WorkerPool
 
 QUICK = Budget(seconds=0.5, wall_seconds=1.0)
+# Room for the crashing script to reach its crash on a busy machine (it needs under a
+# second of CPU): a time-out would also raise WorkerLost, for the wrong reason.
+CRASH_ROOM = Budget(seconds=20, wall_seconds=40)
 NESTED_HASH = "x = ()\nfor i in range(200000):\n    x = (x,)\ny = hash(x)"
 FROZEN_CALL = "sum(map(sum, map(range, range(10**6))))"
 
@@ -104,7 +107,7 @@ def test_errors_keep_their_kind_and_line(pool: WorkerPool) -> None:  # noqa: ARG
 
 def test_a_segfault_kills_only_the_worker_which_is_replaced(pool: WorkerPool) -> None:
     with pytest.raises(WorkerLost) as lost:
-        sandbox_pool.execute(NESTED_HASH, {}, Budget(seconds=2, wall_seconds=4))
+        sandbox_pool.execute(NESTED_HASH, {}, CRASH_ROOM)
     assert lost.value.how == "crashed" and "SIGSEGV" in lost.value.message
     assert sandbox_pool.evaluate("1 + 1", {}, QUICK) == 2
     assert pool.lost == 1
@@ -181,7 +184,7 @@ def test_other_threads_keep_evaluating_while_a_worker_crashes(pool: WorkerPool) 
     for thread in threads:
         thread.start()
     with pytest.raises(WorkerLost):
-        sandbox_pool.execute(NESTED_HASH, {}, Budget(seconds=2, wall_seconds=4))
+        sandbox_pool.execute(NESTED_HASH, {}, CRASH_ROOM)
     for thread in threads:
         thread.join(timeout=60)
     assert errors == []

@@ -136,7 +136,10 @@ def _deploy_files(
                 decisions=decisions,
             )
         except InvalidModel as error:  # name the file: a deploy may cover several
-            raise InvalidModel([Problem(f"{path.name}: {p}") for p in error.problems]) from None
+            named = [
+                Problem("{file}: {problem}", file=path.name, problem=str(p)) for p in error.problems
+            ]
+            raise InvalidModel(named) from None
     return done
 
 

@@ -96,7 +96,12 @@ def deploy(
     if key is not None and key not in {process.key for process in built}:
         found = len(built)
         raise InvalidModel(
-            [Problem(f"none of the file's {found} executable processes has the key of the address")]
+            [
+                Problem(
+                    "none of the file's {count} executable processes has the key of the address",
+                    count=found,
+                )
+            ]
         )
     problems = [p for process in built for p in process.problems]
     if problems and not draft:

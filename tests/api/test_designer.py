@@ -91,6 +91,7 @@ def test_a_draft_with_problems_is_kept_and_its_problems_name_their_elements(api)
         {
             "element_id": "welcome",
             "message": "dueIn 'soon' is not an ISO 8601 duration such as P14D",
+            "text": "dueIn 'soon' ei ole ISO 8601 -kesto, kuten P14D",  # Finnish by default
         }
     ]
     listed = dana.get(f"/api/models/handoff/versions/{saved['version']}/problems").json()

@@ -154,7 +154,7 @@ def deploy(
     from pathways.processes.schemas import DeploymentOut
 
     deployments = run(lambda s, cfg: _deploy_files(s, cfg, files, draft))
-    rows = [DeploymentOut.of(d) for d in deployments]
+    rows = [DeploymentOut.of(d, str) for d in deployments]  # the CLI speaks English
     if as_json:
         emit_json(rows)
         return

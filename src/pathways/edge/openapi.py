@@ -29,7 +29,8 @@ _STATUSES = {
 
 class ModelProblemOut(BaseModel):
     element_id: str | None
-    message: str
+    message: str = Field(description="in English, as the CLI says it")
+    text: str = Field(description="the same in the caller's language")
 
 
 class ProblemOut(BaseModel):

@@ -24,8 +24,11 @@ from pathways.organisation_kinds import (
     lane_names,
 )
 
-ACCEPTED_LANES = "; ".join(
-    [*(lane_names(kind) for kind in OrganisationKind), f"{LEAD_LANE} (in a called process)"]
+# The lead lane's name is typed as it is, in English; what it is for is translated.
+ACCEPTED_LANES = Text(
+    "{kinds}; {lead} (in a called process)",
+    kinds="; ".join(lane_names(kind) for kind in OrganisationKind),
+    lead=LEAD_LANE,
 )
 _LISTED = 10
 

@@ -235,13 +235,19 @@ def test_a_dry_run_shows_the_path_and_when_each_deadline_falls_due(api):
         )
 
 
-def test_the_forms_list_names_the_schema_files(api):
-    forms = {f["name"]: f for f in api.integrator("dana").get("/api/forms").json()}
+def test_the_forms_list_names_the_schema_files_with_titles_in_the_callers_language(api):
+    dana = api.integrator("dana")
+    forms = {f["name"]: f for f in dana.get("/api/forms").json()}
     assert forms["guidance.schema.json"] == {
         "name": "guidance.schema.json",
         "title": "Guidance and advice",
+        "text": "Ohjaus ja neuvonta",  # no Accept-Language: the pages' language, Finnish
         "ui": "guidance.uischema.json",
     }
+    swedish = dana.get("/api/forms", headers={"Accept-Language": "sv"}).json()
+    assert {f["name"]: f["text"] for f in swedish}[
+        "guidance.schema.json"
+    ] == "Handledning och rådgivning"
 
 
 def test_a_changed_due_time_shows_the_step_as_changed(api):

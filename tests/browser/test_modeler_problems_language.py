@@ -1,5 +1,6 @@
 """A Finnish designer reads a model's problems in Finnish in the modeler's problems
-panel, with the element's own name as the model gives it; a Swedish one in Swedish."""
+panel, with the element's own name as the model gives it, and a Swedish one in Swedish;
+the properties panel names the forms by their titles in the designer's language."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
+from tests.browser.test_modeler import open_group, select_element
 
 
 def save_draft_with_an_unknown_lane(live) -> None:
@@ -43,3 +45,15 @@ def test_the_problems_panel_speaks_the_designers_language(page, live, language, 
     # The badge on the diagram says the same in its tooltip.
     badge = page.locator(".problem-badge").first
     assert expected in (badge.get_attribute("title") or "")
+
+
+def test_the_form_picker_and_the_panel_speak_finnish(page, live):
+    page.context.add_cookies([{"name": "lang", "value": "fi", "url": live.url}])
+    log_in(page, live, path="/models/intake")
+    page.wait_for_selector("#modeler[data-ready=true]")
+    select_element(page, "guidance", kind="Käyttäjätehtävä")
+    open_group(page, "pathways")
+    options = page.locator("#bio-properties-panel-pathways-form option").all_inner_texts()
+    assert "Ohjaus ja neuvonta (guidance.schema.json)" in options
+    assert not [o for o in options if o.startswith("Guidance and advice")]
+    assert page.locator('input[aria-label="Hae kaaviosta"]').count() == 1

@@ -66,6 +66,13 @@ def request_gettext(request: Request) -> Callable[[str], str]:
     return translations(choose_language(request), forms_dir.resolve()).ugettext
 
 
+def request_form_text(request: Request) -> Callable[[str], str]:
+    """Forms' and models' English texts (domain `forms`) in this request's language."""
+    forms_dir: Path = request.app.state.settings.forms_dir
+    catalogue = translations(choose_language(request), forms_dir.resolve())
+    return lambda message: catalogue.dugettext("forms", message)
+
+
 def activate(language: str, forms_dir: Path) -> None:
     """Make `language` the one `gettext` and the formatters use in this context."""
     _language.set(language)

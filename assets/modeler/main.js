@@ -335,7 +335,7 @@ async function previewMigration() {
   const answer = await call("GET", `/api/models/${encodeURIComponent(key)}/versions/${from}/migration?to=${to}`);
   const body = $("migrate-table");
   body.replaceChildren();
-  if (!answer.ok) return status(answer.data.detail, true);
+  if (!answer.ok) return status(answer.data.text || answer.data.detail, true);
   for (const row of answer.data) {
     const tr = document.createElement("tr");
     tr.dataset.case = row.instance_id;
@@ -346,7 +346,7 @@ async function previewMigration() {
     const cell = document.createElement("td");
     cell.append(choose);
     tr.append(cell, text("td", row.instance_id), text("td", row.client), text("td", row.waiting_at.join(", ")),
-      text("td", row.movable ? t("can_move") : row.reason));
+      text("td", row.movable ? t("can_move") : row.reason_text || row.reason));
     body.append(tr);
   }
   if (!answer.data.length) {
@@ -366,7 +366,7 @@ async function migrate() {
   if (!cases.length) return status(t("choose_cases"), true);
   if (!(await confirmed(t("confirm_migrate", { count: cases.length, from, to })))) return;
   const answer = await call("POST", `/api/models/${encodeURIComponent(key)}/versions/${from}/migration`, { body: { to, cases } });
-  if (!answer.ok) return status(t("not_moved", { detail: answer.data.detail }), true);
+  if (!answer.ok) return status(t("not_moved", { detail: answer.data.text || answer.data.detail }), true);
   await previewMigration();
   await loadVersions();
   $("migrate-result").textContent = t("moved", { to, ids: answer.data.map((m) => m.instance_id).join(", ") });

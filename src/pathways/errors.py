@@ -12,14 +12,19 @@ from dataclasses import dataclass
 
 
 class PathwaysError(Exception):
-    """Base of every expected failure. `status` is the HTTP status it maps to."""
+    """Base of every expected failure. `status` is the HTTP status it maps to.
+
+    Made from a `Text`, the error also carries it as `text`, for the edge to say it in
+    the caller's language; `message` is always the English sentence.
+    """
 
     status = 400
     title = "Bad request"
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str | Text) -> None:
+        self.text = message if isinstance(message, Text) else None
+        super().__init__(str(message))
+        self.message = str(message)
 
 
 @dataclass(frozen=True, init=False)

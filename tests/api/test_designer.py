@@ -165,12 +165,43 @@ def test_migration_preview_says_which_cases_can_move_and_why_others_cannot(api):
     assert by_client["C-2"]["movable"] is True
     assert by_client["C-1"]["movable"] is False
     assert "interview" in by_client["C-1"]["reason"]
+    assert by_client["C-1"]["reason"].startswith("it is at 'Initial interview' (interview)")
+    # No Accept-Language: the pages' language, Finnish, with the model's names as they are.
+    assert by_client["C-1"]["reason_text"].startswith(
+        "se on vaiheessa 'Initial interview' (interview), jota uudessa versiossa ei ole"
+    )
+    swedish = dana.get(
+        "/api/models/handoff/versions/1/migration",
+        params={"to": 2},
+        headers={"Accept-Language": "sv"},
+    ).json()
+    assert {r["client"]: r["reason_text"] for r in swedish}["C-1"].startswith("det är vid")
 
     refused = dana.post(
         "/api/models/handoff/versions/1/migration",
         json={"to": 2, "cases": [by_client["C-1"]["instance_id"]]},
+        headers={"Accept-Language": "sv"},
     )
     assert refused.status_code == 409
+    assert refused.json()["detail"].startswith(f"case {by_client['C-1']['instance_id']} cannot")
+    assert refused.json()["text"].startswith(
+        f"ärende {by_client['C-1']['instance_id']} kan inte flyttas: det är vid"
+    )
+
+
+def test_moving_cases_to_a_draft_is_refused_in_the_callers_language(api):
+    dana = api.integrator("dana")
+    save(dana, without_interview())
+    refused = dana.get(
+        "/api/models/handoff/versions/1/migration",
+        params={"to": 2},
+        headers={"Accept-Language": "fi"},
+    )
+    assert refused.status_code == 409
+    assert refused.json()["detail"] == ("cases move only to a deployed version; version 2 is draft")
+    assert refused.json()["text"] == (
+        "asioita voi siirtää vain käytössä olevaan versioon; versio 2 on luonnos"
+    )
 
 
 def test_a_migrated_case_keeps_its_deadline_and_continues_on_the_new_version(api):

@@ -40,6 +40,7 @@ class ProblemOut(BaseModel):
     title: str
     status: int
     detail: str
+    text: str | None = Field(default=None, description="the detail in the caller's language")
     request_id: str | None = None
     problems: list[ModelProblemOut] | None = Field(default=None, description="model problems")
     errors: list[str] | None = Field(default=None, description="invalid fields and why")

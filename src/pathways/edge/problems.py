@@ -87,7 +87,9 @@ def _pathways_error(request: Request, error: Exception) -> JSONResponse:
             {"element_id": p.element_id, "message": p.message, "text": p.render(translate)}
             for p in error.problems
         ]
-    elif isinstance(error, InvalidData):
+    elif error.text is not None:
+        extra["text"] = error.text.render(request_gettext(request))
+    if isinstance(error, InvalidData):
         extra["errors"] = error.errors
     elif isinstance(error, DuplicateCase):
         extra["reason"] = error.reason

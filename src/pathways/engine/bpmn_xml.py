@@ -60,6 +60,13 @@ def parse_xml(data: bytes, *, max_bytes: int, what: str, label: str = "") -> etr
     return root
 
 
+def element_names(data: bytes, *, max_bytes: int) -> set[str]:
+    """The names the document's BPMN elements carry (steps, events, flows, lanes …)."""
+    root = parse_bpmn(data, max_bytes=max_bytes)
+    found = (element.get("name") for element in root.iter() if isinstance(element.tag, str))
+    return {name for name in found if name}
+
+
 def in_file(label: str, text: Text, element_id: str | None = None) -> Problem:
     """A problem of one of several files read at once, named by the file (`label`)."""
     if not label:

@@ -381,6 +381,11 @@ def get_version(session: Session, key: str, number: int) -> ProcessVersion:
     return version
 
 
+def element_names(version: ProcessVersion, settings: Settings) -> set[str]:
+    """The names on the version's diagram: its steps, events, flows and lanes."""
+    return engine.element_names(version.bpmn_xml.encode(), max_bytes=settings.max_bpmn_bytes)
+
+
 def pathway_for(version: ProcessVersion, settings: Settings) -> engine.Pathway:
     """The version ready to run, restored once per process and kept."""
     return engine.PATHWAYS.get(version.sha256, budget(settings), lambda: version.spec)

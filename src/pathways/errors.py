@@ -128,10 +128,13 @@ class InvalidData(PathwaysError):
     title = "Invalid data"
 
     def __init__(
-        self, message: str, errors: list[str] | None = None, fields: list[FieldError] | None = None
+        self,
+        message: str | Text,
+        errors: list[str] | None = None,
+        fields: list[FieldError] | None = None,
     ) -> None:
         super().__init__(message)
-        self.errors = errors or [message]
+        self.errors = errors or [str(message)]
         self.fields = fields or []
 
 

@@ -10,8 +10,9 @@ import pytest
 
 from tests.model_xml import HEAD
 
-# Four problems: a lane naming no organisation kind, a step in no lane, a reopenable that
-# is not a boolean and a timer a thousand years away. The names are Finnish on purpose.
+# Five problems: a lane naming no organisation kind, a step in no lane and naming a form
+# that does not exist, a reopenable that is not a boolean and a timer a thousand years
+# away. The names are Finnish on purpose.
 MODEL = (
     HEAD + '<bpmn:process id="kielet" name="Kielet" isExecutable="true">'
     "<bpmn:laneSet><bpmn:lane id="
@@ -28,7 +29,9 @@ MODEL = (
     "</bpmn:timerEventDefinition></bpmn:boundaryEvent>"
     '<bpmn:endEvent id="muistutus"/>'
     '<bpmn:userTask id="suunnitelma" name="Suunnitelma"/>'
-    '<bpmn:userTask id="arvio" name="Arvio"/>'
+    '<bpmn:userTask id="arvio" name="Arvio"><bpmn:extensionElements><spiffworkflow:properties>'
+    '<spiffworkflow:property name="formJsonSchemaFilename" value="puuttuu.schema.json"/>'
+    "</spiffworkflow:properties></bpmn:extensionElements></bpmn:userTask>"
     '<bpmn:endEvent id="loppu"/>'
     '<bpmn:sequenceFlow id="f1" sourceRef="alku" targetRef="haastattelu"/>'
     '<bpmn:sequenceFlow id="f2" sourceRef="haastattelu" targetRef="suunnitelma"/>'
@@ -56,7 +59,7 @@ def save(client, *, deploy: bool, language: str):
 
 
 def assert_in_language(problems: list[dict]) -> None:
-    assert len(problems) >= 4, problems
+    assert len(problems) >= 5, problems
     for problem in problems:
         assert problem["text"] != problem["message"]
         assert not ENGLISH.findall(problem["text"]), problem["text"]
@@ -91,9 +94,10 @@ def test_a_draft_and_its_problems_route_give_the_text_in_the_callers_language(ap
 def test_names_and_values_from_the_model_are_shown_as_they_are(api):
     problems = save(api.integrator("dana"), deploy=True, language="fi").json()["problems"]
     texts = {p["element_id"]: p["text"] for p in problems}
-    finnish = " ".join(texts.values())
+    finnish = " ".join(p["text"] for p in problems)
     assert "'Kuuasema'" in finnish and "'Suunnitelma' (suunnitelma)" in finnish
     assert "'ehkä'" in texts["haastattelu"]
+    assert "lomaketta ei ole" in finnish
     assert "kaista" in finnish and "vaihe" in finnish
 
 

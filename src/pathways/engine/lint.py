@@ -39,7 +39,7 @@ from pathways.errors import N_, Problem, Text
 from pathways.organisation_kinds import NEEDS_CONSENT, kind_for_lane
 
 FormKind = Literal["schema", "ui"]
-FormCheck = Callable[[str, FormKind], str | None]
+FormCheck = Callable[[str, FormKind], str | Text | None]
 
 
 def lint(

@@ -40,7 +40,7 @@ assets: setup $(MODELER)
 
 # Extract the pages' English texts and merge them into the fi and sv catalogues.
 messages: setup
-	$(BIN)/pybabel extract --no-location -F babel.cfg -o $(WEB)/locale/messages.pot src/pathways
+	$(BIN)/pybabel extract --no-location -F babel.cfg -k Problem -k Text -o $(WEB)/locale/messages.pot src/pathways
 	$(BIN)/pybabel update --no-fuzzy-matching -D messages -i $(WEB)/locale/messages.pot -d $(WEB)/locale
 
 # The demo: embedded SQLite, the shipped pathways, demo people who log in with the demo

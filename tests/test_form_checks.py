@@ -14,4 +14,4 @@ def test_a_form_file_that_changes_is_checked_again(tmp_path):
     path.write_text(json.dumps({"type": "object", "properties": {"a": {"type": "string"}}}))
     assert catalog.problem("step.schema.json", "schema") is None
     path.write_text(json.dumps({"type": "object", "properties": {"a": {"type": "not-a-type"}}}))
-    assert "not valid JSON Schema" in (catalog.problem("step.schema.json", "schema") or "")
+    assert "not valid JSON Schema" in str(catalog.problem("step.schema.json", "schema"))

@@ -6,6 +6,18 @@ import NavigatedViewer from "bpmn-js/lib/NavigatedViewer";
 const root = document.getElementById("heatmap");
 const { model, version } = root.dataset;
 const labels = JSON.parse(root.dataset.labels);
+// The model's English names in the page's language: the heatmap is read, never edited.
+const names = JSON.parse(root.dataset.names || "{}");
+
+function inLanguage(xml) {
+  if (!Object.keys(names).length) return xml;
+  const doc = new DOMParser().parseFromString(xml, "application/xml");
+  for (const element of doc.querySelectorAll("[name]")) {
+    const shown = names[element.getAttribute("name")];
+    if (shown) element.setAttribute("name", shown);
+  }
+  return new XMLSerializer().serializeToString(doc);
+}
 const status = document.getElementById("heatmap-status");
 
 async function fetchOk(path, kind) {
@@ -63,7 +75,7 @@ async function show() {
     root.dataset.ready = "no-diagram";
     return;
   }
-  await viewer.importXML(xml);
+  await viewer.importXML(inLanguage(xml));
   viewer.get("canvas").zoom("fit-viewport", "auto");
   const registry = viewer.get("elementRegistry");
   const overlays = viewer.get("overlays");

@@ -113,7 +113,7 @@ function drawProblems(problems) {
       id.className = "element-id";
       item.append(" ", id);
     }
-    item.append(text("span", problem.message));
+    item.append(text("span", problem.text || problem.message));
     if (shape) {
       // Clicking a problem selects its element on the diagram.
       item.tabIndex = 0;
@@ -130,7 +130,7 @@ function drawProblems(problems) {
       mark(problem.element_id, "has-problem");
       const badge = text("span", t("problem"));
       badge.className = "problem-badge";
-      badge.title = problem.message;
+      badge.title = problem.text || problem.message;
       overlays.add(problem.element_id, "problem", { position: { top: -14, left: 0 }, html: badge });
     }
   }
@@ -199,7 +199,7 @@ async function save(xml) {
   }
   if (!answer.ok) {
     drawProblems(answer.data.problems || []);
-    return status(t("not_saved", { detail: answer.data.detail }), true);
+    return status(t("not_saved", { detail: refusal(answer.data) }), true);
   }
   const saved = answer.data.find((d) => d.model === key) || answer.data[0];
   state.etag = answer.etag;
@@ -209,6 +209,14 @@ async function save(xml) {
   drawProblems(saved.problems);
   const count = saved.problems.length;
   status(t(count ? "saved_problems" : "saved", { n: saved.version, count }), count > 0);
+}
+
+// Why a model was refused: its first problem in the page's language, and how many more.
+function refusal(data) {
+  const problems = data.problems || [];
+  if (!problems.length) return data.detail || "";
+  const first = problems[0].text || problems[0].message;
+  return problems.length > 1 ? `${first} (+${problems.length - 1})` : first;
 }
 
 // Asks in the page's dialog; resolves true only when the designer confirms.
@@ -238,7 +246,7 @@ async function deploy(number = state.current) {
   const answer = await call("POST", `/api/models/${encodeURIComponent(key)}/versions/${number}/deploy`);
   if (!answer.ok) {
     drawProblems(answer.data.problems || []);
-    return status(t("not_deployed", { detail: answer.data.detail }), true);
+    return status(t("not_deployed", { detail: refusal(answer.data) }), true);
   }
   // Deploying a draft builds it afresh, which gives it a new ETag.
   const latest = state.versions[state.versions.length - 1];
@@ -327,7 +335,7 @@ async function previewMigration() {
   const answer = await call("GET", `/api/models/${encodeURIComponent(key)}/versions/${from}/migration?to=${to}`);
   const body = $("migrate-table");
   body.replaceChildren();
-  if (!answer.ok) return status(answer.data.detail, true);
+  if (!answer.ok) return status(answer.data.text || answer.data.detail, true);
   for (const row of answer.data) {
     const tr = document.createElement("tr");
     tr.dataset.case = row.instance_id;
@@ -338,7 +346,7 @@ async function previewMigration() {
     const cell = document.createElement("td");
     cell.append(choose);
     tr.append(cell, text("td", row.instance_id), text("td", row.client), text("td", row.waiting_at.join(", ")),
-      text("td", row.movable ? t("can_move") : row.reason));
+      text("td", row.movable ? t("can_move") : row.reason_text || row.reason));
     body.append(tr);
   }
   if (!answer.data.length) {
@@ -358,7 +366,7 @@ async function migrate() {
   if (!cases.length) return status(t("choose_cases"), true);
   if (!(await confirmed(t("confirm_migrate", { count: cases.length, from, to })))) return;
   const answer = await call("POST", `/api/models/${encodeURIComponent(key)}/versions/${from}/migration`, { body: { to, cases } });
-  if (!answer.ok) return status(t("not_moved", { detail: answer.data.detail }), true);
+  if (!answer.ok) return status(t("not_moved", { detail: answer.data.text || answer.data.detail }), true);
   await previewMigration();
   await loadVersions();
   $("migrate-result").textContent = t("moved", { to, ids: answer.data.map((m) => m.instance_id).join(", ") });
@@ -461,10 +469,14 @@ async function convertCamunda(xml, groups) {
   const panel = $("camunda");
   const answer = await call("POST", "/api/models/camunda-conversions", { body: { bpmn: xml, groups, key } });
   panel.hidden = false;
-  if (!answer.ok) return status(`${panel.dataset.failed} ${answer.data.detail || ""}`, true);
+  const said = (p) => p.text || p.message;
+  if (!answer.ok) {
+    const why = (answer.data.problems || []).map(said).join("; ") || answer.data.detail || "";
+    return status(`${panel.dataset.failed} ${why}`, true);
+  }
   state.camunda = { xml, result: answer.data };
   drawGroups(answer.data.groups, groups);
-  const line = (p) => text("li", p.element_id ? `${p.element_id}: ${p.message}` : p.message);
+  const line = (p) => text("li", p.element_id ? `${p.element_id}: ${said(p)}` : said(p));
   $("camunda-problems").replaceChildren(...answer.data.problems.map(line));
   $("camunda-notes").replaceChildren(...answer.data.notes.map(line));
   $("camunda-forms").replaceChildren(...Object.keys(answer.data.forms).map((name) => text("li", name)));

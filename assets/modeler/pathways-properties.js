@@ -84,7 +84,10 @@ function FormField({ element, forms }) {
     },
     getOptions: () => [
       { value: "", label: translate("(no form: mark done)") },
-      ...forms.map((f) => ({ value: f.name, label: f.title ? `${f.title} (${f.name})` : f.name })),
+      ...forms.map((f) => {
+        const title = f.text || f.title;
+        return { value: f.name, label: title ? `${title} (${f.name})` : f.name };
+      }),
     ],
   });
 }

@@ -7,26 +7,97 @@ back beyond short identifiers.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
 class PathwaysError(Exception):
-    """Base of every expected failure. `status` is the HTTP status it maps to."""
+    """Base of every expected failure. `status` is the HTTP status it maps to.
+
+    Made from a `Text`, the error also carries it as `text`, for the edge to say it in
+    the caller's language; `message` is always the English sentence.
+    """
 
     status = 400
     title = "Bad request"
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str | Text) -> None:
+        self.text = message if isinstance(message, Text) else None
+        super().__init__(str(message))
+        self.message = str(message)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
+class Text:
+    """A sentence for people: an English template with `{named}` places, and their values.
+
+    The template is a message id of the pages' catalogue (extracted from calls of `Text`,
+    `Problem` and `N_`); the edge renders it in the viewer's language. The values are
+    names, ids and figures from the model, shown as they are; a value that is itself a
+    `Text` is translated too. Without values the template is shown as is, braces and all.
+    """
+
+    template: str
+    params: tuple[tuple[str, str | int | Text], ...]
+
+    def __init__(self, template: str, /, **params: str | int | Text) -> None:
+        object.__setattr__(self, "template", template)
+        object.__setattr__(self, "params", tuple(params.items()))
+
+    def render(self, translate: Callable[[str], str] | None = None) -> str:
+        """The text in the language `translate` gives (English without it)."""
+        values = {
+            name: value.render(translate) if isinstance(value, Text) else value
+            for name, value in self.params
+        }
+        if translate is not None:
+            try:
+                return _fill(translate(self.template), values)
+            except (KeyError, IndexError, ValueError):
+                pass  # a translation that names other places: English rather than nothing
+        return _fill(self.template, values)
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+def _fill(template: str, values: dict[str, str | int]) -> str:
+    return template.format(**values) if values else template
+
+
+def N_(template: str) -> str:  # noqa: N802 — the name message extraction looks for
+    """Marks a template kept in a name for extraction; translated where it is shown."""
+    return template
+
+
+@dataclass(frozen=True, init=False)
 class Problem:
-    """One thing wrong with a model, tied to the element that carries it."""
+    """One thing wrong with a model, tied to the element that carries it.
 
-    message: str
-    element_id: str | None = None
+    `Problem("timer value '{value}' is too far", element, value=v)`: `message` is the
+    English sentence (the CLI and the API's `detail`), `text` the template the pages
+    and the API's `text` render in the viewer's language.
+    """
+
+    text: Text
+    element_id: str | None
+
+    def __init__(
+        self, text: str | Text, element_id: str | None = None, /, **params: str | int | Text
+    ) -> None:
+        if isinstance(text, str):
+            text = Text(text, **params)
+        elif params:
+            raise TypeError("a Problem made from a Text takes no more values")
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "element_id", element_id)
+
+    @property
+    def message(self) -> str:
+        return str(self.text)
+
+    def render(self, translate: Callable[[str], str] | None = None) -> str:
+        return self.text.render(translate)
 
     def __str__(self) -> str:
         return f"{self.element_id}: {self.message}" if self.element_id else self.message
@@ -57,10 +128,13 @@ class InvalidData(PathwaysError):
     title = "Invalid data"
 
     def __init__(
-        self, message: str, errors: list[str] | None = None, fields: list[FieldError] | None = None
+        self,
+        message: str | Text,
+        errors: list[str] | None = None,
+        fields: list[FieldError] | None = None,
     ) -> None:
         super().__init__(message)
-        self.errors = errors or [message]
+        self.errors = errors or [str(message)]
         self.fields = fields or []
 
 

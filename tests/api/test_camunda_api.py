@@ -25,10 +25,16 @@ def test_a_designer_gets_the_converted_model_its_forms_and_its_groups(api):
             "message": "candidate group 'te-office' is not mapped to an organisation kind: add"
             ' "te-office": "<kind>" to the group map (kinds: municipality, wellbeing_county,'
             " employment_area, economic_development_centre, kela, education_provider, third_sector)",
+            # No Accept-Language: the pages' language, Finnish.
+            "text": "ehdokasryhmää 'te-office' ei ole yhdistetty organisaatiotyyppiin: lisää"
+            ' ryhmäkarttaan "te-office": "<tyyppi>" (tyypit: municipality, wellbeing_county,'
+            " employment_area, economic_development_centre, kela, education_provider, third_sector)",
         }
     ]
     assert {"element_id": "interview", "message": (
         "camunda:asyncBefore dropped: each step already commits when the case waits"
+    ), "text": (
+        "camunda:asyncBefore jätetty pois: jokainen vaihe tallentuu jo, kun asia odottaa"
     )} in body["notes"]  # fmt: skip
 
 

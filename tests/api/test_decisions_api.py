@@ -56,6 +56,9 @@ def test_tables_with_problems_or_a_doctype_are_refused_and_bad_bodies_get_a_reas
             "element_id": "support_level",
             "message": "decision 'support_level': hit policy PRIORITY is not supported"
             " (use one of: UNIQUE, FIRST, COLLECT)",
+            # No Accept-Language: the pages' language, Finnish.
+            "text": "päätös 'support_level': osumasääntö PRIORITY ei ole tuettu"
+            " (käytä jotakin näistä: UNIQUE, FIRST, COLLECT)",
         }
     ]
     entity = '<!DOCTYPE d [<!ENTITY h SYSTEM "file:///etc/hostname">]>'
@@ -66,6 +69,7 @@ def test_tables_with_problems_or_a_doctype_are_refused_and_bad_bodies_get_a_reas
         {
             "element_id": None,
             "message": "support_level.dmn: a DOCTYPE is not allowed in a DMN file",
+            "text": "support_level.dmn: DOCTYPE ei ole sallittu DMN-tiedostossa",
         }
     ]
     bad_name = upload()

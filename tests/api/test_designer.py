@@ -91,6 +91,7 @@ def test_a_draft_with_problems_is_kept_and_its_problems_name_their_elements(api)
         {
             "element_id": "welcome",
             "message": "dueIn 'soon' is not an ISO 8601 duration such as P14D",
+            "text": "dueIn 'soon' ei ole ISO 8601 -kesto, kuten P14D",  # Finnish by default
         }
     ]
     listed = dana.get(f"/api/models/handoff/versions/{saved['version']}/problems").json()
@@ -164,12 +165,43 @@ def test_migration_preview_says_which_cases_can_move_and_why_others_cannot(api):
     assert by_client["C-2"]["movable"] is True
     assert by_client["C-1"]["movable"] is False
     assert "interview" in by_client["C-1"]["reason"]
+    assert by_client["C-1"]["reason"].startswith("it is at 'Initial interview' (interview)")
+    # No Accept-Language: the pages' language, Finnish, with the model's names as they are.
+    assert by_client["C-1"]["reason_text"].startswith(
+        "se on vaiheessa 'Initial interview' (interview), jota uudessa versiossa ei ole"
+    )
+    swedish = dana.get(
+        "/api/models/handoff/versions/1/migration",
+        params={"to": 2},
+        headers={"Accept-Language": "sv"},
+    ).json()
+    assert {r["client"]: r["reason_text"] for r in swedish}["C-1"].startswith("det är vid")
 
     refused = dana.post(
         "/api/models/handoff/versions/1/migration",
         json={"to": 2, "cases": [by_client["C-1"]["instance_id"]]},
+        headers={"Accept-Language": "sv"},
     )
     assert refused.status_code == 409
+    assert refused.json()["detail"].startswith(f"case {by_client['C-1']['instance_id']} cannot")
+    assert refused.json()["text"].startswith(
+        f"ärende {by_client['C-1']['instance_id']} kan inte flyttas: det är vid"
+    )
+
+
+def test_moving_cases_to_a_draft_is_refused_in_the_callers_language(api):
+    dana = api.integrator("dana")
+    save(dana, without_interview())
+    refused = dana.get(
+        "/api/models/handoff/versions/1/migration",
+        params={"to": 2},
+        headers={"Accept-Language": "fi"},
+    )
+    assert refused.status_code == 409
+    assert refused.json()["detail"] == ("cases move only to a deployed version; version 2 is draft")
+    assert refused.json()["text"] == (
+        "asioita voi siirtää vain käytössä olevaan versioon; versio 2 on luonnos"
+    )
 
 
 def test_a_migrated_case_keeps_its_deadline_and_continues_on_the_new_version(api):
@@ -234,13 +266,19 @@ def test_a_dry_run_shows_the_path_and_when_each_deadline_falls_due(api):
         )
 
 
-def test_the_forms_list_names_the_schema_files(api):
-    forms = {f["name"]: f for f in api.integrator("dana").get("/api/forms").json()}
+def test_the_forms_list_names_the_schema_files_with_titles_in_the_callers_language(api):
+    dana = api.integrator("dana")
+    forms = {f["name"]: f for f in dana.get("/api/forms").json()}
     assert forms["guidance.schema.json"] == {
         "name": "guidance.schema.json",
         "title": "Guidance and advice",
+        "text": "Ohjaus ja neuvonta",  # no Accept-Language: the pages' language, Finnish
         "ui": "guidance.uischema.json",
     }
+    swedish = dana.get("/api/forms", headers={"Accept-Language": "sv"}).json()
+    assert {f["name"]: f["text"] for f in swedish}[
+        "guidance.schema.json"
+    ] == "Handledning och rådgivning"
 
 
 def test_a_changed_due_time_shows_the_step_as_changed(api):

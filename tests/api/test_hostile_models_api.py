@@ -45,6 +45,8 @@ def test_an_upload_lists_every_structural_problem_with_its_element(api, files):
             "element_id": "work",
             "message": "call activity 'Call nothing' (work) names no process to call: set its"
             " called element (calledElement) to the id of a process",
+            "text": "kutsuaktiviteetti 'Call nothing' (work) ei nimeä kutsuttavaa prosessia:"
+            " aseta sen kutsuttavaksi elementiksi (calledElement) prosessin tunnus",
         }
     ]
 

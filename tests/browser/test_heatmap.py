@@ -61,6 +61,10 @@ def test_the_heatmap_speaks_the_page_language(page, live):
     badge = page.locator('.heat-badge[data-step="guidance"]')
     expect(badge).to_contain_text("Myöhässä: 1")
     expect(badge).to_contain_text("Odotuksen mediaani: 0,0 päivää")
+    # The diagram names the steps in the page's language too; the XML itself is unchanged.
+    label = page.locator('.djs-element[data-element-id="guidance"] .djs-visual text')
+    expect(label).to_contain_text("Ohjaus")
+    assert "Guidance" not in (label.text_content() or "")
 
 
 def test_the_dashboard_shows_no_console_errors_under_its_csp(page, live):

@@ -89,3 +89,17 @@ def test_a_note_wraps_on_a_narrow_chart_rather_than_running_off_it():
     lines = shown(svg)[1:]  # after the title
     assert " ".join(lines) == message and len(lines) == 2
     assert all(len(line) * 7 <= 340 - 16 for line in lines)
+
+
+def test_a_long_title_wraps_on_a_phone_wide_chart_and_the_chart_moves_under_it():
+    title = "Avoimet, pian erääntyvät ja myöhässä olevat tehtävät päivittäin viimeiset 30 päivää"
+    days = [date(2026, 11, 1) + timedelta(days=n) for n in range(30)]
+    wide = line_chart(title, days, {"open": [1.0] * 30}, width=720)
+    narrow = line_chart(title, days, {"open": [1.0] * 30}, width=340)
+    assert shown(wide)[0] == title  # one line on a desktop
+    heading = [t for t in ElementTree.fromstring(narrow).iter(f"{SVG}text") if t.get("font-weight")]
+    assert " ".join(t.text for t in heading) == title  # nothing cut off
+    assert len(heading) >= 2 and all(len(t.text) * 7 <= 340 - 16 for t in heading)
+    root = ElementTree.fromstring(narrow)
+    assert int(root.get("height")) == 320 + 16 * (len(heading) - 1)
+    assert root.find(f"{SVG}g").get("transform") == f"translate(0 {16 * (len(heading) - 1)})"

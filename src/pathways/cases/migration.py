@@ -19,7 +19,7 @@ from pathways import engine
 from pathways.audit import service as audit
 from pathways.cases.models import InstanceState, ProcessInstance
 from pathways.cases.progress import apply_advance, lock_instance
-from pathways.errors import Conflict, NotMigratable
+from pathways.errors import N_, Conflict, NotMigratable, Text
 from pathways.people import permissions
 from pathways.people.actors import Actor
 from pathways.processes import service as processes
@@ -39,7 +39,7 @@ class CaseMove:
     client: str
     waiting_at: tuple[str, ...]
     movable: bool
-    reason: str | None
+    reason: str | Text | None  # English with `str()`; a `Text` the edge may translate
 
 
 def preview(
@@ -67,11 +67,11 @@ def _try(
     target: ProcessVersion,
     settings: Settings,
 ) -> CaseMove:
-    reason = None
+    reason: str | Text | None = None
     try:
         _moved(instance, source, target, settings)
     except NotMigratable as error:
-        reason = error.message
+        reason = error.text or error.message
     return CaseMove(
         instance_id=instance.id,
         client=instance.client.reference,
@@ -98,11 +98,20 @@ def migrate(
     for instance_id in sorted(set(instance_ids)):
         instance = lock_instance(session, instance_id)
         if instance.version_id != source.id or instance.state != InstanceState.RUNNING:
-            raise Conflict(f"case {instance_id} is not a running case of version {number}")
+            raise Conflict(
+                Text(
+                    "case {case} is not a running case of version {number}",
+                    case=instance_id,
+                    number=number,
+                )
+            )
         try:
             advance = _moved(instance, source, target, settings)
         except NotMigratable as error:
-            raise NotMigratable(f"case {instance_id} cannot move: {error.message}") from None
+            reason = error.text or error.message
+            raise NotMigratable(
+                Text("case {case} cannot move: {reason}", case=instance_id, reason=reason)
+            ) from None
         instance.version = target
         apply_advance(session, instance, advance)
         refresh_open_tasks(
@@ -143,9 +152,14 @@ def _versions(
     source = processes.get_version(session, key, number)
     target = processes.get_version(session, key, to)
     if target.state != VersionState.DEPLOYED:
-        raise Conflict(f"cases move only to a deployed version; version {to} is {target.state}")
+        template = (
+            N_("cases move only to a deployed version; version {number} is draft")
+            if target.state == VersionState.DRAFT
+            else N_("cases move only to a deployed version; version {number} is retired")
+        )
+        raise Conflict(Text(template, number=to))
     if target.id == source.id:
-        raise Conflict("a case cannot move to the version it is on")
+        raise Conflict(Text("a case cannot move to the version it is on"))
     return source, target
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -10,6 +11,8 @@ from pydantic import BaseModel, Field
 from pathways.cases import migration
 from pathways.edge.caller import CallDep
 from pathways.edge.params import MAX_ID, RowId
+from pathways.errors import Text
+from pathways.web.i18n import request_gettext
 
 router = APIRouter(prefix="/api/models", tags=["migration"])
 
@@ -19,7 +22,8 @@ class CaseMoveOut(BaseModel):
     client: str
     waiting_at: list[str]
     movable: bool
-    reason: str | None
+    reason: str | None = Field(description="why it cannot move, in English")
+    reason_text: str | None = Field(description="the same in the caller's language")
 
 
 class MigrationIn(BaseModel):
@@ -41,16 +45,24 @@ def preview(
         moves = migration.preview(
             tx.session, key=key, number=number, to=to, actor=tx.actor, settings=tx.settings
         )
+        translate = request_gettext(call.request)
         return [
             CaseMoveOut(
                 instance_id=m.instance_id,
                 client=m.client,
                 waiting_at=list(m.waiting_at),
                 movable=m.movable,
-                reason=m.reason,
+                reason=None if m.reason is None else str(m.reason),
+                reason_text=_said(m.reason, translate),
             )
             for m in moves
         ]
+
+
+def _said(reason: str | Text | None, translate: Callable[[str], str]) -> str | None:
+    if isinstance(reason, Text):
+        return reason.render(translate)
+    return reason
 
 
 @router.post(

@@ -136,7 +136,10 @@ def _deploy_files(
                 decisions=decisions,
             )
         except InvalidModel as error:  # name the file: a deploy may cover several
-            raise InvalidModel([Problem(f"{path.name}: {p}") for p in error.problems]) from None
+            named = [
+                Problem("{file}: {problem}", file=path.name, problem=str(p)) for p in error.problems
+            ]
+            raise InvalidModel(named) from None
     return done
 
 
@@ -151,7 +154,7 @@ def deploy(
     from pathways.processes.schemas import DeploymentOut
 
     deployments = run(lambda s, cfg: _deploy_files(s, cfg, files, draft))
-    rows = [DeploymentOut.of(d) for d in deployments]
+    rows = [DeploymentOut.of(d, str) for d in deployments]  # the CLI speaks English
     if as_json:
         emit_json(rows)
         return

@@ -40,14 +40,26 @@ def _fitted(
 
 
 def _frame(title: str, width: int, height: int, body: list[str]) -> str:
+    # A chart shown as an image has no tooltips: a title too long for a phone's width
+    # wraps onto lines of its own (three at most) and the chart moves down under it.
+    lines = _wrapped(title, max(int((width - 16) // 7.5), 8))
+    lines = [*lines[:2], " ".join(lines[2:])] if len(lines) > 3 else lines
+    below = 16 * (len(lines) - 1)
+    bold = ' font-weight="bold"'
+    heading = [
+        _fitted(width / 2, 18 + 16 * n, line, width - 16, "middle", bold)
+        for n, line in enumerate(lines)
+    ]
+    shifted = [f'<g transform="translate(0 {below})">', *body, "</g>"] if below else body
+    height += below
     return "\n".join(
         [
             f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}"'
             f' viewBox="0 0 {width} {height}" role="img" aria-label={quoteattr(title)}>',
             f"<title>{escape(title)}</title>",
             f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
-            _fitted(width / 2, 18, title, width - 16, "middle", ' font-weight="bold"'),
-            *body,
+            *heading,
+            *shifted,
             "</svg>",
         ]
     )

@@ -282,6 +282,9 @@ def heatmap_page(key: str, version: RowId, request: Request, call: PageCallDep) 
         steps = dashboards.heatmap(tx.session, actor=tx.actor, model=key[:128], version=version)
         model = processes.get_model(tx.session, key)
         names = dashboards.step_names(tx.session, model=key, version=version)
+        drawn = processes.element_names(
+            processes.get_version(tx.session, key, version), tx.settings
+        )
         context = {
             **call.layout(tx),
             "key": key,
@@ -290,10 +293,16 @@ def heatmap_page(key: str, version: RowId, request: Request, call: PageCallDep) 
             "steps": [(s, names.get(s.step, s.step)) for s in steps],
             "built": HEATMAP_BUNDLE.is_file(),
             "labels": _labels(),
+            "names": _diagram_names(drawn),
         }
         page = render(request, "dashboards/heatmap.html", context)
     page.headers["Content-Security-Policy"] = DIAGRAM_CSP
     return page
+
+
+def _diagram_names(names: set[str]) -> str:
+    """The diagram's English names in the page's language, for the bundle to draw."""
+    return json.dumps({name: form_text(name) for name in sorted(names) if form_text(name) != name})
 
 
 def _labels() -> str:

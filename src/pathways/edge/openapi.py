@@ -29,7 +29,8 @@ _STATUSES = {
 
 class ModelProblemOut(BaseModel):
     element_id: str | None
-    message: str
+    message: str = Field(description="in English, as the CLI says it")
+    text: str = Field(description="the same in the caller's language")
 
 
 class ProblemOut(BaseModel):
@@ -39,6 +40,7 @@ class ProblemOut(BaseModel):
     title: str
     status: int
     detail: str
+    text: str | None = Field(default=None, description="the detail in the caller's language")
     request_id: str | None = None
     problems: list[ModelProblemOut] | None = Field(default=None, description="model problems")
     errors: list[str] | None = Field(default=None, description="invalid fields and why")

@@ -28,6 +28,7 @@ from pathways.errors import (
     TooManyRequests,
     Unauthenticated,
 )
+from pathways.web.i18n import request_gettext
 
 MEDIA_TYPE = "application/problem+json"
 log = logging.getLogger("pathways.http")
@@ -76,15 +77,19 @@ async def send_problem(send: Send, status: int, title: str, detail: str) -> None
     await send({"type": "http.response.body", "body": payload})
 
 
-def _pathways_error(_request: Request, error: Exception) -> JSONResponse:
+def _pathways_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, PathwaysError)
     extra: dict[str, Any] = {}
     headers: dict[str, str] = {}
     if isinstance(error, InvalidModel):
+        translate = request_gettext(request)
         extra["problems"] = [
-            {"element_id": p.element_id, "message": p.message} for p in error.problems
+            {"element_id": p.element_id, "message": p.message, "text": p.render(translate)}
+            for p in error.problems
         ]
-    elif isinstance(error, InvalidData):
+    elif error.text is not None:
+        extra["text"] = error.text.render(request_gettext(request))
+    if isinstance(error, InvalidData):
         extra["errors"] = error.errors
     elif isinstance(error, DuplicateCase):
         extra["reason"] = error.reason

@@ -23,7 +23,7 @@ Contract:
   pathway from a starting point), parsed as safely as `build` parses.
 """
 
-from pathways.engine.bpmn_xml import process_name, renamed_process
+from pathways.engine.bpmn_xml import element_names, process_name, renamed_process
 from pathways.engine.build import BuiltProcess, build, called_processes, defined_processes
 from pathways.engine.compare import ModelDiff, compare
 from pathways.engine.data import check_incoming
@@ -41,6 +41,7 @@ from pathways.engine.serialization import SERIALIZER_VERSION
 from pathways.engine.timing import add_duration, parse_duration
 
 __all__ = [
+    "element_names",
     "process_name",
     "renamed_process",
     "PATHWAYS",

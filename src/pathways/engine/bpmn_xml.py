@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from pathways.errors import InvalidModel, Problem
+from pathways.errors import InvalidModel, Problem, Text
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 
@@ -39,11 +39,11 @@ def parse_xml(data: bytes, *, max_bytes: int, what: str, label: str = "") -> etr
 
     `label` (a file name) prefixes each problem when several files are read at once.
     """
-    prefix = f"{label}: " if label else ""
     if len(data) > max_bytes:
-        raise InvalidModel([Problem(f"{prefix}the file is larger than {max_bytes} bytes")])
+        too_large = Text("the file is larger than {limit} bytes", limit=max_bytes)
+        raise InvalidModel([in_file(label, too_large)])
     if not data.strip():
-        raise InvalidModel([Problem(f"{prefix}the file is empty")])
+        raise InvalidModel([in_file(label, Text("the file is empty"))])
     try:
         data.decode("utf-8")  # versions are stored as text: the file must be UTF-8 already
     except UnicodeDecodeError:
@@ -51,13 +51,27 @@ def parse_xml(data: bytes, *, max_bytes: int, what: str, label: str = "") -> etr
     try:
         root = etree.fromstring(data, parser=_parser())
     except etree.XMLSyntaxError as error:
-        raise InvalidModel(
-            [Problem(f"{prefix}not well-formed XML: {_first_line(error)}")]
-        ) from None
+        not_xml = Text("not well-formed XML: {reason}", reason=_first_line(error))
+        raise InvalidModel([in_file(label, not_xml)]) from None
     docinfo = root.getroottree().docinfo
     if getattr(docinfo, "doctype", "") or docinfo.internalDTD is not None:
-        raise InvalidModel([Problem(f"{prefix}a DOCTYPE is not allowed in a {what} file")])
+        doctype = Text("a DOCTYPE is not allowed in a {kind} file", kind=what)
+        raise InvalidModel([in_file(label, doctype)])
     return root
+
+
+def element_names(data: bytes, *, max_bytes: int) -> set[str]:
+    """The names the document's BPMN elements carry (steps, events, flows, lanes …)."""
+    root = parse_bpmn(data, max_bytes=max_bytes)
+    found = (element.get("name") for element in root.iter() if isinstance(element.tag, str))
+    return {name for name in found if name}
+
+
+def in_file(label: str, text: Text, element_id: str | None = None) -> Problem:
+    """A problem of one of several files read at once, named by the file (`label`)."""
+    if not label:
+        return Problem(text, element_id)
+    return Problem("{file}: {problem}", element_id, file=label, problem=text)
 
 
 def _first_line(error: etree.XMLSyntaxError) -> str:

@@ -139,14 +139,21 @@ class _Run:
                 document = _outside(library, key)
                 if document is None:
                     self.unknown.add(key)
-                    why = f"calls process '{key[:80]}', which is neither in this file nor deployed"
-                    self.faults.append(Problem(why, callers.get(key)))
+                    self.faults.append(
+                        Problem(
+                            "calls process '{process}', which is neither in this file nor deployed",
+                            callers.get(key),
+                            process=key[:80],
+                        )
+                    )
                     continue
                 called = parse_bpmn(document, max_bytes=self.max_bytes)
                 quote_timer_literals(called)
                 self.defaults.update(_defaults(called))
                 self.parser.add_bpmn_xml(called.getroottree(), key)
-        self.faults.append(Problem(f"call activities nest deeper than {_MAX_CALL_DEPTH} levels"))
+        self.faults.append(
+            Problem("call activities nest deeper than {levels} levels", levels=_MAX_CALL_DEPTH)
+        )
 
     def add_decisions(
         self, given: dict[str, ParsedDecisions], library: dmn.DecisionLibrary, known: set[str]
@@ -213,8 +220,8 @@ class _Run:
             self.faults.append(Problem(_message(error)))
         except Exception as error:  # noqa: BLE001 - an untrusted file must never crash us
             if not self.faults:  # else most likely a consequence of a fault already named
-                why = f"the model cannot be read: {type(error).__name__}: {_message(error)}"
-                self.faults.append(Problem(why))
+                why = f"{type(error).__name__}: {_message(error)}"
+                self.faults.append(Problem("the model cannot be read: {reason}", reason=why))
         else:
             return True
         return False

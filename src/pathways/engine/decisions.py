@@ -30,7 +30,7 @@ from pathways.engine.dmn_xml import (
 )
 from pathways.engine.lint import compile_problems
 from pathways.engine.sandbox import Budget
-from pathways.errors import InvalidModel, Problem
+from pathways.errors import InvalidModel, Problem, Text
 
 # The DMN file of the newest deployed version holding a decision id, for reuse.
 DecisionLibrary = Callable[[str], DecisionFile | None]
@@ -48,12 +48,17 @@ def read_files(files: Sequence[DecisionFile], *, max_bytes: int) -> dict[str, Pa
     for file in files:
         parsed = parse_dmn(file, max_bytes=max_bytes)
         problems.extend(
-            Problem(f"{file.name}: {p.message}", p.element_id) for p in structure_problems(parsed)
+            Problem("{file}: {problem}", p.element_id, file=file.name, problem=p.text)
+            for p in structure_problems(parsed)
         )
         for decision_id in parsed.decision_ids:
             if decision_id in found:
                 problems.append(
-                    Problem(f"decision '{decision_id}' is defined in two files", decision_id)
+                    Problem(
+                        "decision '{decision}' is defined in two files",
+                        decision_id,
+                        decision=decision_id,
+                    )
                 )
             found[decision_id] = parsed
     if problems:
@@ -69,16 +74,19 @@ def missing_references(root: etree._Element, known: Iterable[str]) -> list[Probl
         if decision_id is None:
             problems.append(
                 Problem(
-                    f"business rule task '{name}' names no decision: set its calledDecisionId",
+                    "business rule task '{name}' names no decision: set its calledDecisionId",
                     task_id,
+                    name=name,
                 )
             )
         elif decision_id not in available:
             problems.append(
                 Problem(
-                    f"business rule task '{name}' calls decision '{decision_id[:80]}', which is"
+                    "business rule task '{name}' calls decision '{decision}', which is"
                     " neither in a DMN file given with the model nor deployed",
                     task_id,
+                    name=name,
+                    decision=decision_id[:80],
                 )
             )
     return problems
@@ -100,7 +108,12 @@ def resolve(
         file = library(decision_id)
         if file is None:
             raise InvalidModel(
-                [Problem(f"decision '{decision_id[:80]}' is neither given nor deployed")]
+                [
+                    Problem(
+                        "decision '{decision}' is neither given nor deployed",
+                        decision=decision_id[:80],
+                    )
+                ]
             )
         found[decision_id] = parse_dmn(file, max_bytes=max_bytes)
     return found
@@ -135,11 +148,11 @@ def lint_tables(specs: Iterable[Any], budget: Budget) -> list[Problem]:
 
 
 def _table_problems(table: Any, budget: Budget) -> Iterator[Problem]:
-    where = f"decision table '{table.id}'"
+    where = Text("decision table '{table}'", table=table.id)
     if not table.outputs:
-        yield Problem(f"{where} has no output column", table.id)
+        yield Problem("{where} has no output column", table.id, where=where)
     if not table.rules:
-        yield Problem(f"{where} has no rules, so it never gives a result", table.id)
+        yield Problem("{where} has no rules, so it never gives a result", table.id, where=where)
     broken: set[str] = set()  # inputs whose own problem says it all for their entries
     for column in table.inputs:
         found = list(_input_problems(where, column, budget))
@@ -150,26 +163,31 @@ def _table_problems(table: Any, budget: Budget) -> Iterator[Problem]:
         if not _OUTPUT_NAME.match(column.name or ""):
             label = column.label or column.id
             yield Problem(
-                f"{where}: output '{label}' needs a name that is a variable name, such as"
+                "{where}: output '{label}' needs a name that is a variable name, such as"
                 " eligible or plan.kind",
                 column.id,
+                where=where,
+                label=label,
             )
     for rule in table.rules:
         yield from _rule_problems(where, rule, broken, budget)
 
 
-def _input_problems(where: str, column: Any, budget: Budget) -> Iterator[Problem]:
+def _input_problems(where: Text, column: Any, budget: Budget) -> Iterator[Problem]:
     if not (column.expression or "").strip():
         label = column.label or column.id
-        yield Problem(f"{where}: input '{label}' has no expression", column.id)
-    else:
-        yield from compile_problems(
-            column.id, f"{where}: input expression", column.expression, "eval", budget
+        yield Problem(
+            "{where}: input '{label}' has no expression", column.id, where=where, label=label
         )
+    else:
+        what = Text("{where}: input expression", where=where)
+        yield from compile_problems(column.id, what, column.expression, "eval", budget)
 
 
-def _rule_problems(where: str, rule: Any, broken: set[str], budget: Budget) -> Iterator[Problem]:
-    what = f"{where}, rule {rule.row_number} ({rule.id})"
+def _rule_problems(where: Text, rule: Any, broken: set[str], budget: Budget) -> Iterator[Problem]:
+    what = Text(
+        "{where}, rule {number} ({rule})", where=where, number=rule.row_number, rule=rule.id
+    )
     for entry in rule.inputEntries:
         if entry.input.id in broken:
             continue
@@ -178,26 +196,30 @@ def _rule_problems(where: str, rule: Any, broken: set[str], budget: Budget) -> I
                 yield from _entry_problems(what, rule.id, entry.input.expression, test, budget)
     for entry in rule.outputEntries:
         if entry.text and entry.text.strip():
-            yield from compile_problems(
-                rule.id, f"{what}: output entry", entry.text, "eval", budget
-            )
+            output = Text("{what}: output entry", what=what)
+            yield from compile_problems(rule.id, output, entry.text, "eval", budget)
 
 
 def _entry_problems(
-    what: str, rule_id: str, source: str, test: str, budget: Budget
+    what: Text, rule_id: str, source: str, test: str, budget: Budget
 ) -> Iterator[Problem]:
     combined = _combined_test(source, test)
     if combined is None:
-        yield Problem(f"{what}: input entry '{test[:60]}' is not an expression", rule_id)
+        yield Problem(
+            "{what}: input entry '{test}' is not an expression", rule_id, what=what, test=test[:60]
+        )
     elif combined == source + test and test[:1].isidentifier():
         # The engine glues the two together: `in [1]` becomes `agein [1]`.
         yield Problem(
-            f"{what}: input entry '{test[:60]}' would run as '{combined[:60]}':"
-            f" write it as '? {test[:60]}'",
+            "{what}: input entry '{test}' would run as '{combined}': write it as '? {test}'",
             rule_id,
+            what=what,
+            test=test[:60],
+            combined=combined[:60],
         )
     else:
-        yield from compile_problems(rule_id, f"{what}: input entry", combined, "eval", budget)
+        entry = Text("{what}: input entry", what=what)
+        yield from compile_problems(rule_id, entry, combined, "eval", budget)
 
 
 def _combined_test(source: str, test: str) -> str | None:

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from pathways.engine.bpmn_xml import BPMN_NS, parse_xml
-from pathways.errors import InvalidModel, Problem
+from pathways.engine.bpmn_xml import BPMN_NS, in_file, parse_xml
+from pathways.errors import InvalidModel, Problem, Text
 
 DMN_NAMESPACES = frozenset(
     {
@@ -58,10 +58,10 @@ def parse_dmn(file: DecisionFile, *, max_bytes: int) -> ParsedDecisions:
     root = parse_xml(file.data, max_bytes=max_bytes, what="DMN", label=file.name)
     namespace = etree.QName(root).namespace
     if namespace not in DMN_NAMESPACES or etree.QName(root).localname != "definitions":
-        raise InvalidModel([Problem(f"{file.name}: the root element is not DMN definitions")])
+        raise InvalidModel([in_file(file.name, Text("the root element is not DMN definitions"))])
     ids = tuple(d.get("id", "") for d in root.iterfind(f"{{{namespace}}}decision"))
     if not ids:
-        raise InvalidModel([Problem(f"{file.name}: the file defines no decision")])
+        raise InvalidModel([in_file(file.name, Text("the file defines no decision"))])
     return ParsedDecisions(file.name, file.data, root, ids)
 
 
@@ -73,9 +73,10 @@ def structure_problems(parsed: ParsedDecisions) -> list[Problem]:
     if len(decisions) > 1:
         problems.append(
             Problem(
-                f"{parsed.name} defines {len(decisions)} decisions: put each decision"
-                " in a file of its own",
+                "{file} defines {count} decisions: put each decision in a file of its own",
                 decisions[1].get("id"),
+                file=parsed.name,
+                count=len(decisions),
             )
         )
     for decision in decisions[:1]:
@@ -83,9 +84,10 @@ def structure_problems(parsed: ParsedDecisions) -> list[Problem]:
         if len(tables) != 1:
             problems.append(
                 Problem(
-                    f"decision '{decision.get('id')}' must hold exactly one decision table"
-                    f" (it holds {len(tables)})",
+                    "decision '{decision}' must hold exactly one decision table (it holds {count})",
                     decision.get("id"),
+                    decision=str(decision.get("id")),
+                    count=len(tables),
                 )
             )
     return problems
@@ -116,18 +118,22 @@ def _policy_problems(decision_id: str, table: etree._Element) -> list[Problem]:
     if policy not in HIT_POLICIES:
         return [
             Problem(
-                f"decision '{decision_id}': hit policy {policy[:20]} is not supported"
-                f" (use one of: {', '.join(HIT_POLICIES)})",
+                "decision '{decision}': hit policy {policy} is not supported"
+                " (use one of: {policies})",
                 decision_id,
+                decision=decision_id,
+                policy=policy[:20],
+                policies=", ".join(HIT_POLICIES),
             )
         ]
     if table.get("aggregation"):
         return [
             Problem(
-                f"decision '{decision_id}': COLLECT with an aggregation"
-                f" ({table.get('aggregation', '')[:10]}) is not supported; collect"
-                " the values and sum or count them in a script",
+                "decision '{decision}': COLLECT with an aggregation ({aggregation}) is not"
+                " supported; collect the values and sum or count them in a script",
                 decision_id,
+                decision=decision_id,
+                aggregation=table.get("aggregation", "")[:10],
             )
         ]
     return []

@@ -15,8 +15,7 @@ from typing import Any
 
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity, SubWorkflowTask
 
-from pathways.engine.structure import DEFAULT_ORGANISATION
-from pathways.errors import Problem
+from pathways.errors import N_, Problem, Text
 from pathways.organisation_kinds import (
     ENGLISH_NAMES,
     LEAD_LANE,
@@ -26,8 +25,11 @@ from pathways.organisation_kinds import (
     lane_names,
 )
 
-ACCEPTED_LANES = "; ".join(
-    [*(lane_names(kind) for kind in OrganisationKind), f"{LEAD_LANE} (in a called process)"]
+# The lead lane's name is typed as it is, in English; what it is for is translated.
+ACCEPTED_LANES = Text(
+    "{kinds}; {lead} (in a called process)",
+    kinds="; ".join(lane_names(kind) for kind in OrganisationKind),
+    lead=LEAD_LANE,
 )
 _LISTED = 10
 
@@ -105,25 +107,42 @@ def _label(task_spec: Any) -> str:
     return f"'{name[:80]}' ({task_spec.bpmn_id})" if name else f"'{task_spec.bpmn_id}'"
 
 
-def _listed(tasks: Iterable[Any]) -> str:
+def _listed(tasks: Iterable[Any]) -> str | Text:
     items = list(tasks)
     shown = ", ".join(_label(t) for t in items[:_LISTED])
-    return shown + (f" and {len(items) - _LISTED} more" if len(items) > _LISTED else "")
+    if len(items) <= _LISTED:
+        return shown
+    return Text("{steps} and {count} more", steps=shown, count=len(items) - _LISTED)
 
 
 def _no_lane(tasks: list[Any]) -> Problem:
-    steps = "1 step is" if len(tasks) == 1 else f"{len(tasks)} steps are"
+    template = (
+        N_(
+            "1 step is in no lane: {steps}. Put each in a lane named for the organisation"
+            " kind that does it ({lanes}), or set the process property"
+            " defaultOrganisation to the kind's code"
+        )
+        if len(tasks) == 1
+        else N_(
+            "{count} steps are in no lane: {steps}. Put each in a lane named for the"
+            " organisation kind that does it ({lanes}), or set the process property"
+            " defaultOrganisation to the kind's code"
+        )
+    )
     return Problem(
-        f"{steps} in no lane: {_listed(tasks)}. Put each in a lane named for the organisation"
-        f" kind that does it ({ACCEPTED_LANES}), or set the process property"
-        f" {DEFAULT_ORGANISATION} to the kind's code",
+        template,
         tasks[0].bpmn_id,
+        count=len(tasks),
+        steps=_listed(tasks),
+        lanes=ACCEPTED_LANES,
     )
 
 
 def _unknown_lane(lane: str, tasks: list[Any]) -> Problem:
     return Problem(
-        f"lane '{lane[:80]}' of {_listed(tasks)} names no organisation kind"
-        f" (use one of: {ACCEPTED_LANES})",
+        "lane '{lane}' of {steps} names no organisation kind (use one of: {lanes})",
         tasks[0].bpmn_id,
+        lane=lane[:80],
+        steps=_listed(tasks),
+        lanes=ACCEPTED_LANES,
     )

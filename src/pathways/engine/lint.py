@@ -35,11 +35,11 @@ from pathways.engine.lint_limits import (
 )
 from pathways.engine.sandbox import Budget, ScriptFailed
 from pathways.engine.structure import SERVICE_TASKS
-from pathways.errors import Problem
+from pathways.errors import N_, Problem, Text
 from pathways.organisation_kinds import NEEDS_CONSENT, kind_for_lane
 
 FormKind = Literal["schema", "ui"]
-FormCheck = Callable[[str, FormKind], str | None]
+FormCheck = Callable[[str, FormKind], str | Text | None]
 
 
 def lint(
@@ -100,16 +100,15 @@ def _check_task(
         yield from _check_properties(element, task_spec, check_form)
     yield from _cannot_run(element, task_spec)
     if isinstance(task_spec, ScriptTask):
-        yield from compile_problems(element, "script", task_spec.script, "exec", budget)
-    for what in ("prescript", "postscript"):
-        source = getattr(task_spec, what, None)
-        yield from compile_problems(
-            element, what.replace("script", "-script"), source, "exec", budget
-        )
+        yield from compile_problems(element, Text("script"), task_spec.script, "exec", budget)
+    for attribute, name in (("prescript", N_("pre-script")), ("postscript", N_("post-script"))):
+        source = getattr(task_spec, attribute, None)
+        yield from compile_problems(element, Text(name), source, "exec", budget)
     for condition, target in getattr(task_spec, "cond_task_specs", []):
         if condition is not None:
             source = condition.args[0]
-            yield from compile_problems(element, f"condition to {target}", source, "eval", budget)
+            condition_to = Text("condition to {target}", target=str(target))
+            yield from compile_problems(element, condition_to, source, "eval", budget)
     if isinstance(task_spec, CatchingEvent) and isinstance(
         task_spec.event_definition, TimerEventDefinition
     ):
@@ -123,46 +122,57 @@ def _check_properties(element: str, task_spec: Any, check_form: FormCheck) -> It
     for name, kind in (("formJsonSchemaFilename", "schema"), ("formUiSchemaFilename", "ui")):
         filename = properties.get(name)
         if filename is not None:
-            reason = check_form(filename, kind)  # type: ignore[arg-type]
-            if reason is not None:
-                yield Problem(reason, element)
+            unusable = check_form(filename, kind)  # type: ignore[arg-type]
+            if unusable is not None:
+                yield Problem(unusable, element)
     due_in = properties.get("dueIn")
     if due_in is not None:
         try:
             reason = duration_problem(due_in)
         except ValueError:
-            reason = f"dueIn '{due_in[:40]}' is not an ISO 8601 duration such as P14D"
+            reason = Text(
+                "dueIn '{value}' is not an ISO 8601 duration such as P14D", value=due_in[:40]
+            )
         if reason is not None:
             yield Problem(reason, element)
     consent_kind = properties.get("requiresConsent")
     if consent_kind is not None and consent_kind not in NEEDS_CONSENT:
         yield Problem(
-            f"requiresConsent '{consent_kind[:40]}' is not a kind that needs the client's"
-            f" consent (use one of: {', '.join(sorted(NEEDS_CONSENT))})",
+            "requiresConsent '{value}' is not a kind that needs the client's"
+            " consent (use one of: {kinds})",
             element,
+            value=consent_kind[:40],
+            kinds=", ".join(sorted(NEEDS_CONSENT)),
         )
     reopenable = properties.get("reopenable")
     if reopenable is not None and reopenable not in ("true", "false"):
-        yield Problem(f"reopenable '{reopenable[:40]}' is neither true nor false", element)
+        yield Problem(
+            "reopenable '{value}' is neither true nor false", element, value=reopenable[:40]
+        )
     working_days = properties.get("dueInWorkingDays")
     if working_days is not None and not (working_days.isdigit() and int(working_days) <= 3650):
         yield Problem(
-            f"dueInWorkingDays '{working_days[:40]}' is not a whole number of days", element
+            "dueInWorkingDays '{value}' is not a whole number of days",
+            element,
+            value=working_days[:40],
         )
 
 
 def compile_problems(
-    element: str, what: str, source: str | None, mode: Literal["exec", "eval"], budget: Budget
+    element: str, what: Text, source: str | None, mode: Literal["exec", "eval"], budget: Budget
 ) -> Iterator[Problem]:
+    """What keeps `source` from running in the sandbox; `what` names it ("script")."""
     if not source:
         return
     reason = sandbox.check(source, mode)
     if reason is not None:
-        yield Problem(f"{what} does not compile in the sandbox: {reason}", element)
+        yield Problem(
+            "{what} does not compile in the sandbox: {reason}", element, what=what, reason=reason
+        )
         return
-    reason = constant_parts_problem(source, mode, budget)
-    if reason is not None:
-        yield Problem(f"{what}: {reason}", element)
+    too_costly = constant_parts_problem(source, mode, budget)
+    if too_costly is not None:
+        yield Problem("{what}: {reason}", element, what=what, reason=too_costly)
 
 
 def _check_timer_start(element: str, definition: Any) -> Iterator[Problem]:
@@ -181,7 +191,9 @@ def _check_timer(element: str, definition: Any, budget: Budget) -> Iterator[Prob
     expression = definition.expression
     reason = sandbox.check(expression, "eval")
     if reason is not None:
-        yield Problem(f"timer expression does not compile in the sandbox: {reason}", element)
+        yield Problem(
+            "timer expression does not compile in the sandbox: {reason}", element, reason=reason
+        )
         return
     try:
         value = _string_literal(expression)
@@ -190,18 +202,18 @@ def _check_timer(element: str, definition: Any, budget: Budget) -> Iterator[Prob
     except ScriptFailed as error:
         if _LOOKS_LIKE_ISO.match(expression.strip()):
             yield Problem(
-                f"timer expression {expression.strip()[:40]} is Python: write it as a string, "
-                f'"{expression.strip()[:40]}"',
+                'timer expression {value} is Python: write it as a string, "{value}"',
                 element,
+                value=expression.strip()[:40],
             )
         elif not _reads_case_data(error):
-            yield Problem(f"timer expression fails: {error.message}", element)
-        elif reason := constant_parts_problem(expression, "eval", budget):
-            yield Problem(f"timer expression: {reason}", element)
+            yield Problem("timer expression fails: {reason}", element, reason=error.message)
+        elif too_costly := constant_parts_problem(expression, "eval", budget):
+            yield Problem("timer expression: {reason}", element, reason=too_costly)
         return  # it reads case data: evaluated when the case reaches it
-    reason = timer_value_problem(definition, value)
-    if reason is not None:
-        yield Problem(reason, element)
+    wrong_value = timer_value_problem(definition, value)
+    if wrong_value is not None:
+        yield Problem(wrong_value, element)
 
 
 def _string_literal(expression: str) -> str | None:

@@ -33,6 +33,7 @@ from pathways import clock
 from pathways.engine import sandbox_pool, syntax
 from pathways.engine.sandbox_errors import Budget, BudgetExceeded, ScriptError
 from pathways.engine.timing import add_duration, parse_duration
+from pathways.errors import Text
 
 MAX_TIMER_YEARS = 100
 MIN_CYCLE_SECONDS = 60
@@ -42,9 +43,11 @@ MAX_CONSTANT_PARTS = 20  # per source: each is a round trip to a worker
 _HORIZON = timedelta(days=366 * MAX_TIMER_YEARS)
 
 
-def timer_value_problem(definition: Any, value: object) -> str | None:
+def timer_value_problem(definition: Any, value: object) -> Text | None:
     if not isinstance(value, str):
-        return f'timer expression gives {type(value).__name__}, not a string such as "P14D"'
+        return Text(
+            'timer expression gives {type}, not a string such as "P14D"', type=type(value).__name__
+        )
     try:
         if isinstance(definition, CycleTimerEventDefinition):
             return _cycle_problem(value)
@@ -52,17 +55,21 @@ def timer_value_problem(definition: Any, value: object) -> str | None:
             return duration_problem(value)
         moment = TimerEventDefinition.parse_time_or_duration(value)
     except Exception:  # noqa: BLE001 — SpiffWorkflow raises plain Exception for bad values
-        return f"timer value '{value[:40]}' is not a valid ISO 8601 {_timer_word(definition)}"
+        return _timer_word(definition, value[:40])
     if isinstance(moment, datetime):
         return _moment_problem(value, moment)
     return duration_problem(value)
 
 
-def _too_far(value: str) -> str:
-    return f"timer value '{value[:40]}' is more than {MAX_TIMER_YEARS} years away"
+def _too_far(value: str) -> Text:
+    return Text(
+        "timer value '{value}' is more than {years} years away",
+        value=value[:40],
+        years=MAX_TIMER_YEARS,
+    )
 
 
-def duration_problem(value: str) -> str | None:
+def duration_problem(value: str) -> Text | None:
     """None for a duration that ends within range; ValueError for no duration at all."""
     parse_duration(value)
     now = clock.now()
@@ -73,26 +80,31 @@ def duration_problem(value: str) -> str | None:
     return _too_far(value) if later - now > _HORIZON else None
 
 
-def _moment_problem(value: str, moment: datetime) -> str | None:
+def _moment_problem(value: str, moment: datetime) -> Text | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=clock.HELSINKI)
     return _too_far(value) if abs(moment - clock.now()) > _HORIZON else None
 
 
-def _cycle_problem(value: str) -> str | None:
+def _cycle_problem(value: str) -> Text | None:
     try:
         cycles, start, period = TimerEventDefinition.parse_iso_recurring_interval(value)
     except (OverflowError, ValueError):
         return _too_far(value)
     if cycles < 0:
-        return (
-            f"timer cycle '{value[:40]}' repeats without end: give the number of repetitions,"
-            " e.g. R3/P1D"
+        return Text(
+            "timer cycle '{value}' repeats without end: give the number of repetitions,"
+            " e.g. R3/P1D",
+            value=value[:40],
         )
     if cycles > MAX_CYCLES:
-        return f"timer cycle '{value[:40]}' repeats more than {MAX_CYCLES} times"
+        return Text(
+            "timer cycle '{value}' repeats more than {cycles} times",
+            value=value[:40],
+            cycles=MAX_CYCLES,
+        )
     if period.total_seconds() < MIN_CYCLE_SECONDS:
-        return f"timer cycle '{value[:40]}' repeats more often than once a minute"
+        return Text("timer cycle '{value}' repeats more often than once a minute", value=value[:40])
     if start.tzinfo is None:
         start = start.replace(tzinfo=clock.HELSINKI)
     try:
@@ -102,12 +114,20 @@ def _cycle_problem(value: str) -> str | None:
     return _too_far(value) if abs(end - clock.now()) > _HORIZON else None
 
 
-def _timer_word(definition: Any) -> str:
+def _timer_word(definition: Any, value: str) -> Text:
     if isinstance(definition, CycleTimerEventDefinition):
-        return "cycle such as R3/PT1H"
+        return Text(
+            "timer value '{value}' is not a valid ISO 8601 cycle such as R3/PT1H", value=value
+        )
     if isinstance(definition, DurationTimerEventDefinition):
-        return 'duration such as P14D (quoted: "P14D")'
-    return "date-time with an offset"
+        return Text(
+            "timer value '{value}' is not a valid ISO 8601 duration such as P14D"
+            ' (quoted: "P14D")',
+            value=value,
+        )
+    return Text(
+        "timer value '{value}' is not a valid ISO 8601 date-time with an offset", value=value
+    )
 
 
 # ---------------------------------------------------------------- constant parts
@@ -180,13 +200,18 @@ def constant_parts(source: str, mode: Literal["exec", "eval"]) -> list[tuple[int
 
 def constant_parts_problem(
     source: str, mode: Literal["exec", "eval"], budget: Budget
-) -> str | None:
+) -> Text | None:
     for line, part in constant_parts(source, mode):
         try:
             sandbox_pool.evaluate(part, {}, budget)
         except BudgetExceeded as exceeded:
             reason = _LINE_SUFFIX.sub("", exceeded.message)
-            return f"'{part[:60]}' (line {line}) already breaks the budget: {reason}"
+            return Text(
+                "'{part}' (line {line}) already breaks the budget: {reason}",
+                part=part[:60],
+                line=line,
+                reason=reason,
+            )
         except ScriptError:
             continue  # it may sit in a branch that never runs
     return None

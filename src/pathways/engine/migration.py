@@ -22,7 +22,7 @@ from SpiffWorkflow.util.task import TaskState
 from pathways.engine.projection import Advance, waiting_timer_tasks
 from pathways.engine.runtime import Pathway, Snapshot, advance_of, engine_errors
 from pathways.engine.serialization import REGISTRY, SERIALIZER_VERSION
-from pathways.errors import NotMigratable, PathwaysError
+from pathways.errors import N_, NotMigratable, PathwaysError, Text
 
 # Tasks that only predict the future; they are re-planned, so their elements may go.
 _PREDICTED = TaskState.FUTURE | TaskState.LIKELY | TaskState.MAYBE
@@ -47,13 +47,18 @@ def migrate(source: Pathway, target: Pathway, state: str, version: str) -> Advan
         workflow.subprocess_specs = new_specs
         _keep_due_times(workflow, due)
     except (SpiffWorkflowException, KeyError, AttributeError) as error:
-        raise NotMigratable(f"the engine could not move it: {_first_line(error)}") from None
+        raise NotMigratable(
+            Text("the engine could not move it: {reason}", reason=_first_line(error))
+        ) from None
     workflow.script_engine = target.scripts()
     try:
         with engine_errors():
             workflow.do_engine_steps()
     except PathwaysError as error:
-        raise NotMigratable(f"it would fail on the new version: {error.message}") from None
+        reason = error.text or error.message
+        raise NotMigratable(
+            Text("it would fail on the new version: {reason}", reason=reason)
+        ) from None
     advance = advance_of(workflow, before)
     _reloads(advance.state, target)
     return advance
@@ -64,16 +69,25 @@ def _refuse_if_stranded(workflow: BpmnWorkflow, top_diff: Any, sub_diffs: dict[A
     for sub_id, sub_diff in sub_diffs.items():
         if sub_diff is None:
             name = workflow.subprocesses[sub_id].spec.name
-            raise NotMigratable(f"it is inside process '{name}', which the new version lacks")
+            raise NotMigratable(
+                Text("it is inside process '{process}', which the new version lacks", process=name)
+            )
     for diff in [top_diff, *sub_diffs.values()]:
         for task in diff.removed:
             if task.state & _PREDICTED:
                 continue  # only a forecast: re-planned on the new version
             spec = task.task_spec
-            where = "is at" if task.state & (TaskState.READY | TaskState.WAITING) else "passed"
+            template = (
+                N_("it is at '{name}' ({element}), which the new version does not have")
+                if task.state & (TaskState.READY | TaskState.WAITING)
+                else N_("it passed '{name}' ({element}), which the new version does not have")
+            )
             raise NotMigratable(
-                f"it {where} '{spec.bpmn_name or spec.bpmn_id or spec.name}'"
-                f" ({spec.bpmn_id or spec.name}), which the new version does not have"
+                Text(
+                    template,
+                    name=str(spec.bpmn_name or spec.bpmn_id or spec.name),
+                    element=str(spec.bpmn_id or spec.name),
+                )
             )
 
 
@@ -89,7 +103,9 @@ def _reloads(state: str, target: Pathway) -> None:
     try:
         target.load(state, SERIALIZER_VERSION)
     except Exception as error:  # noqa: BLE001 — any failure to reload means "do not move"
-        raise NotMigratable(f"it would not load on the new version: {_first_line(error)}") from None
+        raise NotMigratable(
+            Text("it would not load on the new version: {reason}", reason=_first_line(error))
+        ) from None
 
 
 def _first_line(error: BaseException) -> str:

@@ -145,7 +145,7 @@ def _check_timer_value(task: Any, expression: str, value: Any) -> None:
         return
     problem = timer_value_problem(definition, value)
     if problem is not None:
-        raise ScriptFailed(problem)
+        raise ScriptFailed(str(problem))
 
 
 def _task_error(task: Any, message: str, error: Exception, source: str) -> WorkflowTaskException:

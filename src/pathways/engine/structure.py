@@ -15,7 +15,7 @@ from lxml import etree
 from SpiffWorkflow.spiff.parser.process import VALIDATOR
 
 from pathways.engine.bpmn_xml import BPMN_NS, SPIFF_NS, element_properties
-from pathways.errors import Problem
+from pathways.errors import N_, Problem
 from pathways.organisation_kinds import OrganisationKind, kind_for_lane
 
 DEFAULT_ORGANISATION = "defaultOrganisation"
@@ -66,9 +66,15 @@ def _schema_problems(root: etree._Element) -> Iterator[Problem]:
         message = str(error.message).replace(f"{{{BPMN_NS}}}", "bpmn:")
         message = message.replace(f"{{{SPIFF_NS}}}", "spiffworkflow:")
         element = _element_at(tree, error.path)
-        where = f"{label(element)}: " if element is not None else ""
-        ident = element.get("id") if element is not None else None
-        yield Problem(f"not valid BPMN 2.0: {where}{message[:300]}", ident or None)
+        if element is None:
+            yield Problem("not valid BPMN 2.0: {reason}", reason=message[:300])
+            continue
+        yield Problem(
+            "not valid BPMN 2.0: {element}: {reason}",
+            element.get("id") or None,
+            element=label(element),
+            reason=message[:300],
+        )
 
 
 def _element_at(tree: etree._ElementTree, path: str | None) -> etree._Element | None:
@@ -95,7 +101,9 @@ def _duplicate_ids(root: etree._Element) -> Iterator[Problem]:
         if not ident:
             continue
         if ident in seen:
-            yield Problem(f"{label(element)}: the id is used by another element too", ident)
+            yield Problem(
+                "{element}: the id is used by another element too", ident, element=label(element)
+            )
         seen.add(ident)
 
 
@@ -107,19 +115,20 @@ def _flows(root: etree._Element) -> Iterator[Problem]:
             default = node.get("default") if isinstance(node.tag, str) else None
             if default is not None and default not in flows:
                 yield Problem(
-                    f"{label(node)} has default flow '{default[:80]}', which is not a sequence"
-                    " flow beside it",
+                    "{element} has default flow '{flow}', which is not a sequence flow beside it",
                     node.get("id") or None,
+                    element=label(node),
+                    flow=default[:80],
                 )
         for flow in container.iterfind(f"{{{BPMN_NS}}}sequenceFlow"):
             for end in ("sourceRef", "targetRef"):
                 ref = flow.get(end)
                 if ref not in nodes:
-                    which = "starts" if end == "sourceRef" else "ends"
                     yield Problem(
-                        f"sequence flow {label(flow)} {which} at '{(ref or '')[:80]}', "
-                        f"which is not an element beside it",
+                        _FLOW_END[end],
                         flow.get("id") or None,
+                        flow=label(flow),
+                        ref=(ref or "")[:80],
                     )
 
 
@@ -129,17 +138,44 @@ def _boundaries(root: etree._Element) -> Iterator[Problem]:
         siblings = {c.get("id") for c in parent} if parent is not None else set()
         if event.get("attachedToRef") not in siblings:
             yield Problem(
-                f"boundary event {label(event)} is attached to"
-                f" '{(event.get('attachedToRef') or '')[:80]}', which is not an activity beside it",
+                "boundary event {event} is attached to '{ref}', which is not an activity beside it",
                 event.get("id") or None,
+                event=label(event),
+                ref=(event.get("attachedToRef") or "")[:80],
             )
 
+
+_FLOW_END = {
+    "sourceRef": N_("sequence flow {flow} starts at '{ref}', which is not an element beside it"),
+    "targetRef": N_("sequence flow {flow} ends at '{ref}', which is not an element beside it"),
+}
 
 _DEFINED = {
     "messageRef": "message",
     "signalRef": "signal",
     "errorRef": "error",
     "escalationRef": "escalation",
+}
+
+
+# One sentence per kind of reference, so each reads whole in every language.
+_UNDEFINED = {
+    "message": N_(
+        "{element} names message '{ref}', which the file does not define"
+        " (add a bpmn:message with that id)"
+    ),
+    "signal": N_(
+        "{element} names signal '{ref}', which the file does not define"
+        " (add a bpmn:signal with that id)"
+    ),
+    "error": N_(
+        "{element} names error '{ref}', which the file does not define"
+        " (add a bpmn:error with that id)"
+    ),
+    "escalation": N_(
+        "{element} names escalation '{ref}', which the file does not define"
+        " (add a bpmn:escalation with that id)"
+    ),
 }
 
 
@@ -154,9 +190,10 @@ def _references(root: etree._Element) -> Iterator[Problem]:
             owner = element.getparent() if _tag(element).endswith("EventDefinition") else element
             owner = owner if owner is not None else element
             yield Problem(
-                f"{label(owner)} names {tag} '{ref[:80]}', which the file does not define"
-                f" (add a bpmn:{tag} with that id)",
+                _UNDEFINED[tag],
                 owner.get("id") or None,
+                element=label(owner),
+                ref=ref[:80],
             )
 
 
@@ -164,9 +201,10 @@ def _call_activities(root: etree._Element) -> Iterator[Problem]:
     for call in _bpmn(root, "callActivity"):
         if not (call.get("calledElement") or "").strip():
             yield Problem(
-                f"call activity {label(call)} names no process to call: set its called"
+                "call activity {call} names no process to call: set its called"
                 " element (calledElement) to the id of a process",
                 call.get("id") or None,
+                call=label(call),
             )
 
 
@@ -179,9 +217,11 @@ def _call_cycles(root: etree._Element) -> Iterator[Problem]:
         for call in activities:
             if _reaches(calls, call.get("calledElement", ""), start):
                 yield Problem(
-                    f"call activity {label(call)} calls process '{start[:80]}' back, which it"
+                    "call activity {call} calls process '{process}' back, which it"
                     " is part of: a pathway cannot call itself",
                     call.get("id") or None,
+                    call=label(call),
+                    process=start[:80],
                 )
 
 
@@ -207,7 +247,7 @@ def _service_tasks(root: etree._Element) -> Iterator[Problem]:
             yield Problem(SERVICE_TASKS, task.get("id") or None)
 
 
-SERVICE_TASKS = (
+SERVICE_TASKS = N_(
     "service tasks are not supported: model the step as a user task (a caseworker does"
     " or records it) or as a script task"
 )
@@ -221,10 +261,12 @@ def _start_events(root: etree._Element) -> Iterator[Problem]:
         inner = (c for tag in ("subProcess", "transaction") for c in _bpmn(process, tag))
         for container in [process, *inner]:
             if container.find(f"{{{BPMN_NS}}}startEvent") is None:
-                what = "process" if container is process else "subprocess"
-                yield Problem(
-                    f"{what} {label(container)} has no start event", container.get("id") or None
+                template = (
+                    N_("process {element} has no start event")
+                    if container is process
+                    else N_("subprocess {element} has no start event")
                 )
+                yield Problem(template, container.get("id") or None, element=label(container))
 
 
 def _default_organisations(root: etree._Element) -> Iterator[Problem]:
@@ -232,9 +274,12 @@ def _default_organisations(root: etree._Element) -> Iterator[Problem]:
         value = element_properties(process).get(DEFAULT_ORGANISATION)
         if value is not None and kind_for_lane(value) is None:
             yield Problem(
-                f"{DEFAULT_ORGANISATION} '{value[:40]}' of process {label(process)} is not an"
-                f" organisation kind (use one of: {_KIND_CODES})",
+                "defaultOrganisation '{value}' of process {process} is not an"
+                " organisation kind (use one of: {kinds})",
                 process.get("id") or None,
+                value=value[:40],
+                process=label(process),
+                kinds=_KIND_CODES,
             )
 
 

@@ -5,17 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from pathways.edge.caller import CallDep
 from pathways.forms.service import FormCatalog
+from pathways.web.i18n import request_form_text
 
 router = APIRouter(prefix="/api/forms", tags=["forms"])
 
 
 class FormOut(BaseModel):
     name: str
-    title: str | None
+    title: str | None = Field(description="the form's own title, in English")
+    text: str | None = Field(description="the title in the caller's language")
     ui: str | None
 
 
@@ -24,7 +26,13 @@ def list_forms(call: CallDep) -> list[FormOut]:
     """The form schemas a user task may name, with their UI schemas where present."""
     with call.begin() as tx:
         catalog = FormCatalog(tx.settings.forms_dir)
-        return [FormOut(name=f.name, title=f.title, ui=f.ui) for f in catalog.schemas()]
+        translate = request_form_text(call.request)
+        return [
+            FormOut(
+                name=f.name, title=f.title, text=translate(f.title) if f.title else None, ui=f.ui
+            )
+            for f in catalog.schemas()
+        ]
 
 
 @router.get("/{name}")

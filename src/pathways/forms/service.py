@@ -13,7 +13,7 @@ from jsonschema.exceptions import SchemaError, ValidationError
 from referencing import Registry
 from referencing.exceptions import Unresolvable
 
-from pathways.errors import FieldError, InvalidData, NotFound
+from pathways.errors import FieldError, InvalidData, NotFound, Text
 from pathways.forms import rules
 from pathways.record.keeping import keeping_problem
 from pathways.record.sharing import share_problem
@@ -40,18 +40,27 @@ class FormCatalog:
 
     def load(self, filename: str) -> dict[str, Any]:
         if not _SAFE_NAME.fullmatch(filename):
-            raise NotFound("a form file name is letters, digits, . _ - and ends in .json")
+            raise NotFound(Text("a form file name is letters, digits, . _ - and ends in .json"))
         path = self.directory / filename
         if not path.is_file():
-            raise NotFound("no such form")
+            raise NotFound(Text("no such form"))
         if path.stat().st_size > _MAX_FORM_BYTES:
-            raise InvalidData(f"form '{filename}' is larger than {_MAX_FORM_BYTES} bytes")
+            raise InvalidData(
+                Text(
+                    "form '{form}' is larger than {limit} bytes",
+                    form=filename,
+                    limit=_MAX_FORM_BYTES,
+                )
+            )
         try:
             loaded = json.loads(path.read_text(encoding="utf-8"))
         except (ValueError, UnicodeDecodeError) as error:
-            raise InvalidData(f"form '{filename}' is not valid JSON: {error}") from None
+            invalid = Text(
+                "form '{form}' is not valid JSON: {reason}", form=filename, reason=str(error)
+            )
+            raise InvalidData(invalid) from None
         if not isinstance(loaded, dict):
-            raise InvalidData(f"form '{filename}' is not a JSON object")
+            raise InvalidData(Text("form '{form}' is not a JSON object", form=filename))
         return loaded
 
     def schemas(self) -> list[FormFile]:
@@ -74,13 +83,13 @@ class FormCatalog:
             )
         return found
 
-    def problem(self, filename: str, kind: str) -> str | None:
+    def problem(self, filename: str, kind: str) -> str | Text | None:
         """Why this form cannot be used, or None. `kind` is "schema" or "ui"."""
         stamp = self._stamp(filename)  # before reading: a later change gets a new stamp
         try:
             form = self.load(filename)
         except (NotFound, InvalidData) as error:
-            return error.message
+            return error.text or error.message
         if kind != "schema":
             return None
         if stamp is None:
@@ -105,24 +114,35 @@ class FormCatalog:
 
 
 # (path, mtime, size) of a form file → what checking it found. Bounded; cleared when full.
-_CHECKED: dict[tuple[str, int, int], str | None] = {}
+_CHECKED: dict[tuple[str, int, int], Text | None] = {}
 _MAX_CHECKED = 1024
 
 
-def schema_problem(filename: str, schema: dict[str, Any]) -> str | None:
+def schema_problem(filename: str, schema: dict[str, Any]) -> Text | None:
+    """Why the form cannot be used; what the schema checks say is quoted as it is."""
     try:
         Draft202012Validator.check_schema(schema)
     except SchemaError as error:
-        return f"form '{filename}' is not valid JSON Schema: {error.message[:200]}"
+        return Text(
+            "form '{form}' is not valid JSON Schema: {reason}",
+            form=filename,
+            reason=error.message[:200],
+        )
     if schema.get("type", "object") != "object":
-        return f'form \'{filename}\' must describe an object ("type": "object")'
+        return Text('form \'{form}\' must describe an object ("type": "object")', form=filename)
     shared = share_problem(schema) or keeping_problem(schema)
     if shared is not None:
-        return f"form '{filename}': {shared}"
+        return Text("form '{form}': {reason}", form=filename, reason=shared)
     found = rules.problems(schema)
+    if len(found) > 1:
+        return Text(
+            "form '{form}': {reason} (and {count} more)",
+            form=filename,
+            reason=found[0],
+            count=len(found) - 1,
+        )
     if found:
-        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
-        return f"form '{filename}': {found[0]}{more}"
+        return Text("form '{form}': {reason}", form=filename, reason=found[0])
     return None
 
 

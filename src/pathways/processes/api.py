@@ -28,6 +28,7 @@ from pathways.processes.schemas import (
     VersionIn,
     VersionOut,
 )
+from pathways.web.i18n import request_gettext
 
 router = APIRouter(prefix="/api/models", tags=["models"])
 _XML_TYPES = ("application/xml", "text/xml", "application/bpmn+xml")
@@ -91,7 +92,7 @@ def convert_camunda(body: CamundaConversionIn, call: CallDep) -> CamundaConversi
             actor=tx.actor,
             settings=tx.settings,
         )
-    return CamundaConversionOut.of(conversion)
+    return CamundaConversionOut.of(conversion, request_gettext(call.request))
 
 
 @router.get("/{key}")
@@ -146,7 +147,7 @@ def save_version(
             if_match=if_match,
         )
         response.headers["ETag"] = processes.etag(processes.latest_version(tx.session, key))
-        return [DeploymentOut.of(d) for d in done]
+        return [DeploymentOut.of(d, request_gettext(call.request)) for d in done]
 
 
 @router.get(
@@ -195,7 +196,8 @@ def version_problems(key: str, number: RowId, call: CallDep) -> list[ProblemOut]
     with call.begin() as tx:
         version = processes.get_version(tx.session, key, number)
         found = processes.problems_of(tx.session, version=version, settings=tx.settings)
-        return [ProblemOut.of(p) for p in found]
+        translate = request_gettext(call.request)
+        return [ProblemOut.of(p, translate) for p in found]
 
 
 @router.post(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -15,16 +15,26 @@ from pathways.processes.dry_run import DryRunView
 from pathways.processes.models import ProcessModel
 from pathways.processes.service import Deployment
 
+# A message id of the pages' catalogue to the text in the caller's language.
+Translate = Callable[[str], str]
+
 
 class ProblemOut(BaseModel):
     """One problem of a model, on the element that carries it (None: the whole model)."""
 
     element_id: str | None
-    message: str
+    message: str = Field(description="in English, as the CLI says it")
+    text: str = Field(
+        description="the same in the caller's language (the `lang` cookie, else Accept-Language)"
+    )
 
     @classmethod
-    def of(cls, problem: Problem) -> ProblemOut:
-        return cls(element_id=problem.element_id, message=problem.message)
+    def of(cls, problem: Problem, translate: Translate) -> ProblemOut:
+        return cls(
+            element_id=problem.element_id,
+            message=problem.message,
+            text=problem.render(translate),
+        )
 
 
 class DecisionIn(BaseModel):
@@ -106,13 +116,13 @@ class DeploymentOut(BaseModel):
     problems: list[ProblemOut]
 
     @classmethod
-    def of(cls, deployment: Deployment) -> DeploymentOut:
+    def of(cls, deployment: Deployment, translate: Translate) -> DeploymentOut:
         return cls(
             model=deployment.key,
             version=deployment.version,
             state=deployment.state,
             created=deployment.created,
-            problems=[ProblemOut.of(p) for p in deployment.problems],
+            problems=[ProblemOut.of(p, translate) for p in deployment.problems],
         )
 
 
@@ -240,11 +250,11 @@ class CamundaConversionOut(BaseModel):
     notes: list[ProblemOut]
 
     @classmethod
-    def of(cls, conversion: Conversion) -> CamundaConversionOut:
+    def of(cls, conversion: Conversion, translate: Translate) -> CamundaConversionOut:
         return cls(
             bpmn=conversion.xml.decode("utf-8"),
             forms=conversion.forms,
             groups=conversion.groups,
-            problems=[ProblemOut.of(p) for p in conversion.problems],
-            notes=[ProblemOut.of(p) for p in conversion.notes],
+            problems=[ProblemOut.of(p, translate) for p in conversion.problems],
+            notes=[ProblemOut.of(p, translate) for p in conversion.notes],
         )

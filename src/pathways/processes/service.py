@@ -97,7 +97,12 @@ def deploy(
     if key is not None and key not in {process.key for process in built}:
         found = len(built)
         raise InvalidModel(
-            [Problem(f"none of the file's {found} executable processes has the key of the address")]
+            [
+                Problem(
+                    "none of the file's {count} executable processes has the key of the address",
+                    count=found,
+                )
+            ]
         )
     problems = [p for process in built for p in process.problems]
     if problems and not draft:
@@ -375,6 +380,11 @@ def get_version(session: Session, key: str, number: int) -> ProcessVersion:
     if version is None:
         raise NotFound(f"the pathway has no version {number}")
     return version
+
+
+def element_names(version: ProcessVersion, settings: Settings) -> set[str]:
+    """The names on the version's diagram: its steps, events, flows and lanes."""
+    return engine.element_names(version.bpmn_xml.encode(), max_bytes=settings.max_bpmn_bytes)
 
 
 def pathway_for(version: ProcessVersion, settings: Settings) -> engine.Pathway:

@@ -10,6 +10,7 @@ the `.po` is read directly, so a checkout without built assets still speaks ever
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import date, datetime
 from functools import lru_cache
@@ -56,6 +57,20 @@ def _from_accept_language(header: str) -> str:
         if primary in LANGUAGES and weight > 0:
             ranked.append((-weight, position, primary))
     return min(ranked)[2] if ranked else DEFAULT_LANGUAGE
+
+
+def request_gettext(request: Request) -> Callable[[str], str]:
+    """The pages' catalogue in the language the pages would speak to this request: for
+    texts the API hands to people, such as the problems of a model."""
+    forms_dir: Path = request.app.state.settings.forms_dir
+    return translations(choose_language(request), forms_dir.resolve()).ugettext
+
+
+def request_form_text(request: Request) -> Callable[[str], str]:
+    """Forms' and models' English texts (domain `forms`) in this request's language."""
+    forms_dir: Path = request.app.state.settings.forms_dir
+    catalogue = translations(choose_language(request), forms_dir.resolve())
+    return lambda message: catalogue.dugettext("forms", message)
 
 
 def activate(language: str, forms_dir: Path) -> None:

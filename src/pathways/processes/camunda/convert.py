@@ -16,7 +16,7 @@ from typing import Any
 from lxml import etree
 
 from pathways.engine.bpmn_xml import parse_bpmn
-from pathways.errors import Problem
+from pathways.errors import N_, Problem, Text
 from pathways.organisation_kinds import ENGLISH_NAMES, OrganisationKind, kind_for_lane
 from pathways.processes.camunda import expressions
 from pathways.processes.camunda.forms import CAMUNDA_NS, form_for
@@ -27,46 +27,46 @@ _B, _C, _S = f"{{{BPMN_NS}}}", f"{{{CAMUNDA_NS}}}", f"{{{SPIFF_NS}}}"
 
 # Attributes Pathways has no use for and loses nothing by dropping: why, for the note.
 HARMLESS = {
-    "asyncBefore": "each step already commits when the case waits",
-    "asyncAfter": "each step already commits when the case waits",
-    "exclusive": "each step already commits when the case waits",
-    "jobPriority": "Pathways has no job executor",
-    "taskPriority": "Pathways has no job executor",
-    "historyTimeToLive": "the audit log keeps the history",
-    "versionTag": "Pathways numbers versions itself",
-    "isStartableInTasklist": "cases are started for a client",
-    "candidateStarterGroups": "designers and integrators start cases",
-    "candidateStarterUsers": "designers and integrators start cases",
-    "assignee": "tasks are claimed from their organisation's queue",
-    "candidateUsers": "tasks are claimed from their organisation's queue",
-    "priority": "queues are ordered by due date",
-    "followUpDate": "deadlines come from dueIn",
-    "initiator": "the audit log records who started a case",
-    "formHandlerClass": "forms are JSON Schema",
+    "asyncBefore": N_("each step already commits when the case waits"),
+    "asyncAfter": N_("each step already commits when the case waits"),
+    "exclusive": N_("each step already commits when the case waits"),
+    "jobPriority": N_("Pathways has no job executor"),
+    "taskPriority": N_("Pathways has no job executor"),
+    "historyTimeToLive": N_("the audit log keeps the history"),
+    "versionTag": N_("Pathways numbers versions itself"),
+    "isStartableInTasklist": N_("cases are started for a client"),
+    "candidateStarterGroups": N_("designers and integrators start cases"),
+    "candidateStarterUsers": N_("designers and integrators start cases"),
+    "assignee": N_("tasks are claimed from their organisation's queue"),
+    "candidateUsers": N_("tasks are claimed from their organisation's queue"),
+    "priority": N_("queues are ordered by due date"),
+    "followUpDate": N_("deadlines come from dueIn"),
+    "initiator": N_("the audit log records who started a case"),
+    "formHandlerClass": N_("forms are JSON Schema"),
 }
 # Extensions whose behaviour Pathways cannot reproduce: the fix to name.
 UNSUPPORTED = {
-    "executionListener": "move its work into a script task or a service task",
-    "taskListener": "move its work into a script task, or into the task's form and a gateway",
-    "connector": "call the system from a service task Pathways knows",
-    "inputOutput": "set the variables in a script task before the step",
-    "in": "call activities share the case data: remove the mapping",
-    "out": "call activities share the case data: remove the mapping",
-    "field": "injected fields have no Pathways equivalent: use a script task",
-    "failedJobRetryTimeCycle": "Pathways retries failing timers and opens an incident",
-    "errorEventDefinition": "catch the error with a boundary error event",
-    "class": "Java delegates do not run here: use a script task (Python) or a service task",
-    "delegateExpression": "delegate beans do not run here: use a script task (Python)",
-    "expression": "JUEL method calls do not run here: use a script task (Python)",
-    "type": "external tasks have no worker here: use a service task or a user task",
-    "topic": "external tasks have no worker here: use a service task or a user task",
-    "resultVariable": "set the variable in a script task",
-    "formKey": "name a JSON Schema form (formJsonSchemaFilename) or use camunda:formField",
-    "calledElementBinding": "Pathways calls the deployed version",
-    "calledElementVersion": "Pathways calls the deployed version",
-    "decisionRefBinding": "Pathways calls the deployed decision",
-    "mapDecisionResult": "the decision's result is set as the DMN names it",
-    "caseRef": "CMMN cases do not run here",
+    "executionListener": N_("move its work into a script task or a service task"),
+    "taskListener": N_("move its work into a script task, or into the task's form and a gateway"),
+    "connector": N_("call the system from a service task Pathways knows"),
+    "inputOutput": N_("set the variables in a script task before the step"),
+    "in": N_("call activities share the case data: remove the mapping"),
+    "out": N_("call activities share the case data: remove the mapping"),
+    "field": N_("injected fields have no Pathways equivalent: use a script task"),
+    "failedJobRetryTimeCycle": N_("Pathways retries failing timers and opens an incident"),
+    "errorEventDefinition": N_("catch the error with a boundary error event"),
+    "class": N_("Java delegates do not run here: use a script task (Python) or a service task"),
+    "delegateExpression": N_("delegate beans do not run here: use a script task (Python)"),
+    "expression": N_("JUEL method calls do not run here: use a script task (Python)"),
+    "type": N_("external tasks have no worker here: use a service task or a user task"),
+    "topic": N_("external tasks have no worker here: use a service task or a user task"),
+    "resultVariable": N_("set the variable in a script task"),
+    "formKey": N_("name a JSON Schema form (formJsonSchemaFilename) or use camunda:formField"),
+    "calledElementBinding": N_("Pathways calls the deployed version"),
+    "calledElementVersion": N_("Pathways calls the deployed version"),
+    "decisionRefBinding": N_("Pathways calls the deployed decision"),
+    "mapDecisionResult": N_("the decision's result is set as the DMN names it"),
+    "caseRef": N_("CMMN cases do not run here"),
 }
 
 
@@ -128,11 +128,11 @@ class _Process:
         if self.lanes:
             self._write_lanes()
 
-    def problem(self, message: str, element: etree._Element) -> None:
-        self.out.problems.append(Problem(message, _owner_id(element)))
+    def problem(self, template: str, element: etree._Element, **params: str | Text) -> None:
+        self.out.problems.append(Problem(template, _owner_id(element), **params))
 
-    def note(self, message: str, element: etree._Element) -> None:
-        self.out.notes.append(Problem(message, _owner_id(element)))
+    def note(self, template: str, element: etree._Element, **params: str | Text) -> None:
+        self.out.notes.append(Problem(template, _owner_id(element), **params))
 
     # ------------------------------------------------------------------ attributes
 
@@ -143,10 +143,16 @@ class _Process:
             if handler is not None:
                 handler(element, value)
             elif name in HARMLESS:
-                self.note(f"camunda:{name} dropped: {HARMLESS[name]}", element)
+                why = Text(HARMLESS[name])
+                self.note(N_("camunda:{name} dropped: {why}"), element, name=name, why=why)
             else:
-                fix = UNSUPPORTED.get(name, "remove it, or model its meaning in BPMN")
-                self.problem(f"camunda:{name} '{value[:60]}' cannot be converted: {fix}", element)
+                self.problem(
+                    N_("camunda:{name} '{value}' cannot be converted: {fix}"),
+                    element,
+                    name=name,
+                    value=value[:60],
+                    fix=_fix(name),
+                )
 
     def _attr_candidateGroups(self, task: etree._Element, value: str) -> None:  # noqa: N802
         found: set[OrganisationKind] = set()
@@ -157,25 +163,37 @@ class _Process:
             known = ", ".join(k.value for k in OrganisationKind)
             if kind is None and group in self.groups:
                 self.problem(
-                    f"the group map maps '{group[:60]}' to '{self.groups[group][:40]}', which is"
-                    f" no organisation kind: use one of {known}",
+                    N_(
+                        "the group map maps '{group}' to '{kind}', which is"
+                        " no organisation kind: use one of {kinds}"
+                    ),
                     task,
+                    group=group[:60],
+                    kind=self.groups[group][:40],
+                    kinds=known,
                 )
                 continue
             if kind is None:
                 self.problem(
-                    f"candidate group '{group[:60]}' is not mapped to an organisation kind: add"
-                    f' "{group[:60]}": "<kind>" to the group map (kinds: {known})',
+                    N_(
+                        "candidate group '{group}' is not mapped to an organisation kind: add"
+                        ' "{group}": "<kind>" to the group map (kinds: {kinds})'
+                    ),
                     task,
+                    group=group[:60],
+                    kinds=known,
                 )
                 continue
             found.add(kind)
         if len(found) > 1:
             named = ", ".join(sorted(k.value for k in found))
             self.problem(
-                f"candidate groups map to several organisation kinds ({named}): a step belongs"
-                " to one organisation; map them to one kind or split the step",
+                N_(
+                    "candidate groups map to several organisation kinds ({kinds}): a step belongs"
+                    " to one organisation; map them to one kind or split the step"
+                ),
                 task,
+                kinds=named,
             )
         elif found:
             self.lanes.setdefault(found.pop(), []).append(task.get("id") or "")
@@ -184,16 +202,21 @@ class _Process:
         duration = expressions.iso_duration(value)
         if duration is None:
             self.problem(
-                f"camunda:dueDate '{value[:60]}' cannot be converted to a duration: set the"
-                " property dueIn to an ISO 8601 duration (P5D) or dueInWorkingDays",
+                N_(
+                    "camunda:dueDate '{value}' cannot be converted to a duration: set the"
+                    " property dueIn to an ISO 8601 duration (P5D) or dueInWorkingDays"
+                ),
                 task,
+                value=value[:60],
             )
             return
         _set_property(task, "dueIn", duration)
 
     def _attr_decisionRef(self, task: etree._Element, value: str) -> None:  # noqa: N802
         if expressions.is_expression(value):
-            self.problem(f"camunda:decisionRef '{value[:60]}' must name one decision", task)
+            self.problem(
+                N_("camunda:decisionRef '{value}' must name one decision"), task, value=value[:60]
+            )
             return
         called = etree.SubElement(_extension_elements(task), f"{_S}calledDecisionId")
         called.text = value
@@ -202,9 +225,12 @@ class _Process:
         name = expressions.python_condition(value) if expressions.is_expression(value) else value
         if name is None or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             self.problem(
-                f"camunda:collection '{value[:60]}' is not a variable name: compute the list in"
-                " a script task and name that variable",
+                N_(
+                    "camunda:collection '{value}' is not a variable name: compute the list in"
+                    " a script task and name that variable"
+                ),
                 loop,
+                value=value[:60],
             )
             return
         etree.SubElement(loop, f"{_B}loopDataInputRef").text = name
@@ -223,11 +249,15 @@ class _Process:
             if name == "formData":
                 self._form(extensions.getparent(), child)
             elif name == "properties":
-                self.note("camunda:properties dropped: Pathways reads spiff properties", child)
+                self.note(N_("camunda:properties dropped: Pathways reads spiff properties"), child)
             else:
-                fix = UNSUPPORTED.get(name, "remove it, or model its meaning in BPMN")
                 self.out.problems.append(
-                    Problem(f"camunda:{name} cannot be converted: {fix}", _owner_id(extensions))
+                    Problem(
+                        "camunda:{name} cannot be converted: {fix}",
+                        _owner_id(extensions),
+                        name=name,
+                        fix=_fix(name),
+                    )
                 )
         parent = extensions.getparent()
         if len(extensions) == 0 and parent is not None:
@@ -251,9 +281,12 @@ class _Process:
         converted = expressions.python_condition(text)
         if converted is None:
             self.problem(
-                f"condition '{text.strip()[:60]}' is not a simple comparison: write it in"
-                " Python, e.g. status == 'done' and days > 3",
+                N_(
+                    "condition '{value}' is not a simple comparison: write it in"
+                    " Python, e.g. status == 'done' and days > 3"
+                ),
                 element,
+                value=text.strip()[:60],
             )
             return
         element.text = converted
@@ -265,17 +298,21 @@ class _Process:
             element.text = converted
         elif expressions.is_expression(text):
             self.problem(
-                f"timer '{text.strip()[:60]}' is a JUEL expression: write it in Python, e.g."
-                ' f"P{days}D" or working_days_later(5)',
+                N_(
+                    "timer '{value}' is a JUEL expression: write it in Python, e.g."
+                    ' f"P{{days}}D" or working_days_later(5)'
+                ),
                 element,
+                value=text.strip()[:60],
             )
 
     def _script(self, task: etree._Element) -> None:
         language = (task.get("scriptFormat") or "python").lower()
         if language != "python":
             self.problem(
-                f"the script is {language[:30]}: rewrite it in Python (scriptFormat python)",
+                N_("the script is {language}: rewrite it in Python (scriptFormat python)"),
                 task,
+                language=language[:30],
             )
 
     # ------------------------------------------------------------------ lanes
@@ -296,6 +333,13 @@ class _Process:
         _drop_shapes(self.process.getroottree().getroot(), dropped)
 
 
+_ANY_OTHER_FIX = N_("remove it, or model its meaning in BPMN")
+
+
+def _fix(name: str) -> Text:
+    return Text(UNSUPPORTED.get(name, _ANY_OTHER_FIX))
+
+
 def _rename_process(root: etree._Element, key: str, out: Conversion) -> None:
     processes = root.findall(f"{_B}process")
     old = processes[0].get("id") if len(processes) == 1 else None
@@ -305,7 +349,11 @@ def _rename_process(root: etree._Element, key: str, out: Conversion) -> None:
     for node in root.iter():
         if isinstance(node.tag, str) and node.get("bpmnElement") == old:
             node.set("bpmnElement", key)
-    out.notes.append(Problem(f"the process id '{old[:60]}' is now '{key}', the model's key", key))
+    out.notes.append(
+        Problem(
+            "the process id '{old}' is now '{key}', the model's key", key, old=old[:60], key=key
+        )
+    )
 
 
 def _drop_layout_whitespace(root: etree._Element) -> None:

@@ -51,7 +51,9 @@ def _add_field(form: Form, element: str | None, form_field: etree._Element) -> N
     name = form_field.get("id") or ""
     if not _FIELD_ID.match(name):
         form.problems.append(
-            Problem(f"form field id '{name[:40]}' is not a plain name: rename it", element)
+            Problem(
+                "form field id '{field}' is not a plain name: rename it", element, field=name[:40]
+            )
         )
         return
     kind = form_field.get("type") or "string"
@@ -59,9 +61,11 @@ def _add_field(form: Form, element: str | None, form_field: etree._Element) -> N
     if prop is None:
         form.problems.append(
             Problem(
-                f"form field '{name}' has type '{kind[:40]}', which has no Pathways form type:"
+                "form field '{field}' has type '{type}', which has no Pathways form type:"
                 " use string, long, boolean, date or enum",
                 element,
+                field=name,
+                type=kind[:40],
             )
         )
         return
@@ -118,8 +122,10 @@ def _constraints(
         else:
             form.problems.append(
                 Problem(
-                    f"form field '{name}': the constraint '{str(rule)[:40]}' has no Pathways"
+                    "form field '{field}': the constraint '{rule}' has no Pathways"
                     " equivalent: check the value in a script or drop the constraint",
                     element,
+                    field=name,
+                    rule=str(rule)[:40],
                 )
             )

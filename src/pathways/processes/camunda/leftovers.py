@@ -28,6 +28,7 @@ def leftover_problem(root: etree._Element) -> Problem | None:
         return None
     listed = ", ".join(f"camunda:{n}" for n in named)
     return Problem(
-        f"the model still carries Camunda 7 attributes that Pathways ignores ({listed}):"
-        " convert it with `pathways models import-camunda`"
+        "the model still carries Camunda 7 attributes that Pathways ignores ({attributes}):"
+        " convert it with `pathways models import-camunda`",
+        attributes=listed,
     )

@@ -157,3 +157,24 @@ def test_an_ended_case_refuses_every_message(db, ostby, frozen_clock):
     for name, payload in (("moved_away", MOVE), ("plan_declined", {})):
         with pytest.raises(TaskNotReady):
             case.message(name, payload)
+
+
+def test_a_plan_declined_while_its_services_run_is_recorded_and_ends_the_case(
+    db, library, frozen_clock
+):
+    vulnerable = Case(db, library, "vulnerable", {})
+    vulnerable.complete("Task_eligibility", "barsby", ELIGIBLE)
+    vulnerable.complete("Task_initial_assessment", "barsby", ASSESSMENT)
+    vulnerable.complete("Task_county_joins", "westland-wbc", COUNTY_JOINS)
+    vulnerable.complete("Task_integration_plan", "barsby", PLAN)
+    assert vulnerable.message("plan_declined") == {"Task_record_declined_during_services"}
+    assert vulnerable.open() == {"Task_record_declined_during_services": "barsby"}
+    assert vulnerable.complete("Task_record_declined_during_services", "barsby")
+    young = Case(db, library, "youth", {})
+    young.complete("Task_career_guidance", "barsby", GUIDED)
+    young.complete("Task_initial_assessment", "barsby", ASSESSMENT)
+    young.complete("Task_integration_plan", "barsby", PLAN)
+    assert young.open() == {"Task_youth_review": "barsby"}
+    assert young.message("plan_declined") == {"Task_record_declined_during_services"}
+    assert young.complete("Task_record_declined_during_services", "barsby")
+    assert young.state() == "completed"

@@ -64,3 +64,14 @@ def test_moving_away_and_declining_end_the_case(db, ostby, frozen_clock):
     moving.complete("Task_initial_assessment", "barsby", ASSESSMENT)
     moving.complete("Task_integration_plan", "barsby", PLAN)
     moved(moving)  # and continues in Ostby
+
+
+def test_a_plan_declined_while_its_services_run_is_recorded_and_ends_the_case(
+    db, library, frozen_clock
+):
+    case = Case(db, library, "older_immigrant", {})
+    case.complete("Task_guidance", "barsby", GUIDANCE)
+    case.complete("Task_initial_assessment", "barsby", ASSESSMENT)
+    case.complete("Task_integration_plan", "barsby", PLAN)
+    assert case.message("plan_declined") == {"Task_record_declined_during_services"}
+    assert case.complete("Task_record_declined_during_services", "barsby")

@@ -139,3 +139,11 @@ def test_a_declined_plan_ends_the_case(db, library, frozen_clock):
     case.complete("Task_initial_assessment", "barsby", ASSESSMENT)
     assert case.message("plan_declined") == {"Task_record_declined"}
     assert case.complete("Task_record_declined", "barsby")
+
+
+def test_a_plan_declined_while_its_services_run_is_recorded_and_ends_the_case(
+    db, library, frozen_clock
+):
+    case = planned(db, library)
+    assert case.message("plan_declined") == {"Task_record_declined_during_services"}
+    assert case.complete("Task_record_declined_during_services", "barsby")

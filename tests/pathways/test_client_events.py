@@ -115,9 +115,31 @@ def test_a_young_person_moves_during_guidance_or_the_plan(db, ostby, frozen_cloc
     moved(planning)
 
 
-def test_youth_accepts_no_jobseeker_message(db, ostby, frozen_clock):
-    case = Case(db, ostby, "youth", {})
-    refused(case, "registered_as_jobseeker", {"registered_on": "2026-11-23"})
+def test_a_young_person_who_registers_as_a_jobseeker_moves_to_the_employment_area(
+    db, library, frozen_clock
+):
+    registration = {"registered_on": "2026-11-23"}
+    guided = Case(db, library, "youth", {})
+    refused(guided, "registered_as_jobseeker", registration)  # career guidance asks it
+    guided.complete("Task_career_guidance", "barsby", GUIDED)
+    assert guided.open() == {"Task_initial_assessment": "barsby"}
+    guided.message("registered_as_jobseeker", registration)
+    assert guided.open() == {"Task_initial_interview": "westland-ea"}
+
+
+def test_a_young_person_registering_during_the_plan_reviews_keeps_the_assessment(
+    db, library, frozen_clock
+):
+    registration = {"registered_on": "2026-11-23"}
+    reviewed = Case(db, library, "youth", {})
+    reviewed.complete("Task_career_guidance", "barsby", GUIDED)
+    reviewed.complete("Task_initial_assessment", "barsby", ASSESSMENT)
+    reviewed.complete("Task_integration_plan", "barsby", PLAN)
+    assert reviewed.open() == {"Task_youth_review": "barsby"}
+    reviewed.message("registered_as_jobseeker", registration)
+    reviewed.complete("Task_initial_interview", "westland-ea", INTERVIEW)
+    # The municipality's assessment is carried over: the employment area draws up the plan.
+    assert reviewed.open() == {"Task_integration_plan": "westland-ea"}
 
 
 def test_a_vulnerable_client_moves_at_eligibility_or_while_the_services_run(

@@ -12,7 +12,7 @@ from pathways.people import service as people
 from pathways.people.actors import Actor
 from pathways.processes import service as processes
 from tests import factories
-from tests.api.conftest import Api
+from tests.api.conftest import PASSWORD, Api
 from tests.api.live import LiveServer
 from tests.conftest import ROOT
 
@@ -28,6 +28,9 @@ def api(db, settings) -> Iterator[Api]:
         people.create_organisation(
             s, code="ostby-college", kind="education_provider", name="Ostby", covers=["ostby"]
         )
+        hashed = factories.password_hash(PASSWORD)
+        for user in people.list_users(s):
+            user.password_hash = hashed
         for name in ("integration-plan", "integration-services", "vulnerable"):
             data = (ROOT / "bpmn" / f"{name}.bpmn").read_bytes()
             processes.deploy(s, data=data, actor=Actor.operator(), settings=shipped)
@@ -83,3 +86,15 @@ def test_a_message_the_case_cannot_take_or_a_malformed_move_is_refused(api):
     still = anna.get(f"/api/instances/{case}").json()
     assert (still["state"], still["moved_to"]) == ("running", None)
     assert [t["bpmn_id"] for t in still["tasks"] if t["state"] == "open"] == ["Task_eligibility"]
+
+
+def test_both_case_pages_link_the_move(api):
+    anna = api.integrator("anna")
+    old = start(anna)
+    new = anna.post(f"/api/instances/{old}/messages/moved_away", json=MOVE).json()["moved_to"]
+    page = api.browser("anna").get(f"/cases/{old}")
+    assert page.status_code == 200
+    assert f'href="/cases/{new}"' in page.text
+    assert "Asiakas muutti toiseen kuntaan" in page.text  # the timeline names the move (fi)
+    there = api.browser("olli").get(f"/cases/{new}")
+    assert there.status_code == 200 and f'href="/cases/{old}"' in there.text

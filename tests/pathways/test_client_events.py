@@ -29,9 +29,9 @@ MOVE = {"municipality": "ostby", "moved_on": "2026-12-01"}
 OSTBY_TEAM = {"ostby", "eastland-ea", "eastland-wbc", "ostby-college", "ostby-forum"}
 
 
-def moved(case: Case) -> ProcessInstance:
+def moved(case: Case, move: dict | None = None) -> ProcessInstance:
     """Deliver the move and return the case it opened, checking the old one ended."""
-    assert case.message("moved_away", MOVE) == set()
+    assert case.message("moved_away", move or MOVE) == set()
     assert case.open() == {}
     assert case.state() == "completed"
     with case.db.tx() as s:
@@ -112,7 +112,10 @@ def test_a_young_person_moves_during_guidance_or_the_plan(db, ostby, frozen_cloc
     with db.tx() as s:  # the first young person's case already runs there for C-1
         first = cases.get(s, moves.moved_to(s, at_guidance.id))
         first.state = "cancelled"
-    moved(planning)
+    # Ostby now has a client C-1: the move takes that row only when it names it.
+    refused(planning, "moved_away", MOVE)
+    again = moved(planning, {**MOVE, "reference": "C-1"})
+    assert again.client_id == first.client_id
 
 
 def test_a_young_person_who_registers_as_a_jobseeker_moves_to_the_employment_area(
@@ -155,7 +158,9 @@ def test_a_vulnerable_client_moves_at_eligibility_or_while_the_services_run(
     serving.complete("Task_county_joins", "westland-wbc", COUNTY_JOINS)
     serving.complete("Task_integration_plan", "barsby", PLAN)
     assert {"Task_language_training", "Task_civic_orientation"} <= set(serving.open())
-    moved(serving)  # the services' hand-over step never opens: the case is continued there
+    moved(
+        serving, {**MOVE, "reference": "C-1"}
+    )  # the services' hand-over step never opens: the case is continued there
 
 
 def test_a_move_to_an_unknown_or_the_same_municipality_is_bad_input(db, ostby, frozen_clock):

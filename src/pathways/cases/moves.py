@@ -23,7 +23,7 @@ from pathways.audit import service as audit
 from pathways.cases import search
 from pathways.cases.models import Client, InstanceState, ProcessInstance
 from pathways.cases.progress import apply_advance
-from pathways.errors import DuplicateCase, InvalidData, NotFound
+from pathways.errors import Conflict, DuplicateCase, InvalidData, NotFound
 from pathways.organisation_kinds import OrganisationKind
 from pathways.people import service as people
 from pathways.people.actors import Actor
@@ -117,13 +117,22 @@ def open_in_new_municipality(
 
 
 def _client_there(session: Session, client: Client, move: Move) -> Client:
-    """The client's row in the new municipality, created with the same languages."""
+    """The client's row in the new municipality, created with the same languages.
+
+    References are each municipality's own: an existing client there is taken only when
+    the move names its reference, never because the old reference happens to match.
+    """
     reference = move.reference or client.reference
     there = session.scalar(
         select(Client).where(
             Client.municipality == move.municipality, Client.reference == reference
         )
     )
+    if there is not None and move.reference is None:
+        raise Conflict(
+            "the new municipality already has a client of this reference:"
+            " name the client's reference there in the move (reference)"
+        )
     if there is None:
         there = Client(
             reference=reference,

@@ -192,3 +192,36 @@ def test_a_runaway_script_is_stopped_by_its_time_budget(monday):
     with pytest.raises(ScriptFailure, match="script: .*0.5"):
         flow.start({})
     assert pathway(one_step(script="x = 1")).start({}).open_tasks[0].bpmn_id == "work"
+
+
+def _run_to_end(moving: Pathway) -> bool:
+    advance = moving.start({})
+    while advance.open_tasks:
+        task = advance.open_tasks[0]
+        advance = moving.complete(advance.state, advance.serializer_version, task.spiff_id, {})
+    return advance.finished
+
+
+def test_a_message_that_starts_an_event_subprocess_can_end_the_case_at_any_step(monday):
+    moving = model("moving")
+    assert moving.event_subprocess_messages() == {"moved_away"}
+    started = moving.start({})
+    (first,) = started.open_tasks
+    ended = moving.deliver(
+        started.state, started.serializer_version, "moved_away", {}, then_end=True
+    )
+    assert ended.finished and ended.open_tasks == () and ended.cancelled == {first.spiff_id}
+    second = moving.complete(started.state, started.serializer_version, first.spiff_id, {})
+    moved_later = moving.deliver(
+        second.state, second.serializer_version, "moved_away", {}, then_end=True
+    )
+    assert moved_later.finished and moved_later.open_tasks == ()
+
+
+def test_cases_started_after_a_move_still_run_to_their_end(monday):
+    # SpiffWorkflow 3.2 links a started event subprocess into the shared spec for good; the
+    # move never starts it, so the next case of the same spec is not left waiting for it.
+    moving = model("moving")
+    started = moving.start({})
+    moving.deliver(started.state, started.serializer_version, "moved_away", {}, then_end=True)
+    assert _run_to_end(moving)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from pathways import clock
 from pathways.cases import service as cases
 from pathways.deadlines.firing import fire_due
+from pathways.people import service as people
 from pathways.people.actors import Actor
 from pathways.processes import service as processes
 from pathways.settings import Settings
@@ -66,6 +67,19 @@ def library(request: pytest.FixtureRequest, db: Database, settings: Settings) ->
             data = (BPMN / f"{name}.bpmn").read_bytes()
             processes.deploy(s, data=data, actor=Actor.operator(), settings=shipped)
     return shipped
+
+
+@pytest.fixture
+def ostby(db: Database, library: Settings) -> Settings:
+    """Ostby's own organisations of every kind, so that any pathway can start there."""
+    with db.tx() as s:
+        for code, kind in (
+            ("ostby-college", "education_provider"),
+            ("ostby-forum", "third_sector"),
+            ("eastland-edc", "economic_development_centre"),
+        ):
+            people.create_organisation(s, code=code, kind=kind, name=code, covers=["ostby"])
+    return library
 
 
 class Case:

@@ -16,6 +16,7 @@ from tests.pathways.conftest import (
     Case,
     at,
 )
+from tests.pathways.test_client_events import moved
 
 PATHWAY = "older-immigrant"
 
@@ -53,7 +54,8 @@ def test_a_late_assessment_escalates_after_two_months(db, library, frozen_clock)
     assert case.fire() == {"Task_escalate_assessment"}
 
 
-def test_moving_away_and_declining_end_the_case(db, library, frozen_clock):
+def test_moving_away_and_declining_end_the_case(db, ostby, frozen_clock):
+    library = ostby
     declining = assessed(db, library, ASSESSMENT)
     assert declining.message("plan_declined") == {"Task_record_declined"}
     assert declining.complete("Task_record_declined", "barsby")
@@ -61,5 +63,15 @@ def test_moving_away_and_declining_end_the_case(db, library, frozen_clock):
     moving.complete("Task_guidance", "barsby", GUIDANCE)
     moving.complete("Task_initial_assessment", "barsby", ASSESSMENT)
     moving.complete("Task_integration_plan", "barsby", PLAN)
-    assert moving.message("moved_away") == {"Task_hand_over"}
-    assert moving.complete("Task_hand_over", "barsby")
+    moved(moving)  # and continues in Ostby
+
+
+def test_a_plan_declined_while_its_services_run_is_recorded_and_ends_the_case(
+    db, library, frozen_clock
+):
+    case = Case(db, library, "older_immigrant", {})
+    case.complete("Task_guidance", "barsby", GUIDANCE)
+    case.complete("Task_initial_assessment", "barsby", ASSESSMENT)
+    case.complete("Task_integration_plan", "barsby", PLAN)
+    assert case.message("plan_declined") == {"Task_record_declined_during_services"}
+    assert case.complete("Task_record_declined_during_services", "barsby")

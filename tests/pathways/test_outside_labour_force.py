@@ -23,6 +23,7 @@ from tests.pathways.conftest import (
     Case,
     at,
 )
+from tests.pathways.test_client_events import moved
 
 INTERVIEW = {
     "interview_held_on": "2026-11-20",
@@ -127,10 +128,9 @@ def test_registering_while_the_plan_is_drawn_up_also_moves_the_case(db, library,
     assert case.open() == {"Task_initial_interview": "westland-ea"}
 
 
-def test_moving_away_hands_the_case_over(db, library, frozen_clock):
-    case = planned(db, library)
-    assert case.message("moved_away", {"new_municipality": "ekby"}) == {"Task_hand_over"}
-    assert case.complete("Task_hand_over", "barsby")
+def test_moving_away_ends_the_case_and_opens_it_in_the_new_municipality(db, ostby, frozen_clock):
+    case = planned(db, ostby)
+    moved(case)
 
 
 def test_a_declined_plan_ends_the_case(db, library, frozen_clock):
@@ -139,3 +139,11 @@ def test_a_declined_plan_ends_the_case(db, library, frozen_clock):
     case.complete("Task_initial_assessment", "barsby", ASSESSMENT)
     assert case.message("plan_declined") == {"Task_record_declined"}
     assert case.complete("Task_record_declined", "barsby")
+
+
+def test_a_plan_declined_while_its_services_run_is_recorded_and_ends_the_case(
+    db, library, frozen_clock
+):
+    case = planned(db, library)
+    assert case.message("plan_declined") == {"Task_record_declined_during_services"}
+    assert case.complete("Task_record_declined_during_services", "barsby")

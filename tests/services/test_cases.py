@@ -132,7 +132,7 @@ def test_a_message_nobody_waits_for_is_a_conflict_and_changes_nothing(ready, set
             s,
             instance_id=case_id,
             name="moved_away",
-            payload={},
+            payload={"municipality": "ostby"},  # a well-formed move the model does not know
             actor=Actor.operator(),
             settings=settings,
         )

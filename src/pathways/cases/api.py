@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header
 
+from pathways.cases import moves
 from pathways.cases import service as cases
 from pathways.cases.schemas import (
     CaseOut,
@@ -59,7 +60,12 @@ def read_case(instance_id: RowId, call: CallDep, purpose: Purpose = "case handli
     """The case, its tasks, timers and timeline. Reading it is logged with its purpose."""
     with call.begin() as tx:
         view = cases.show(tx.session, instance_id=instance_id, actor=tx.actor, purpose=purpose)
-        shown = InstanceOut.of(view.instance, list(view.tasks), list(view.timers))
+        shown = InstanceOut.of(
+            view.instance,
+            list(view.tasks),
+            list(view.timers),
+            moved_to=moves.moved_to(tx.session, instance_id),
+        )
         events = cases.timeline(tx.session, view)
         return CaseOut(
             **shown.model_dump(), timeline=[TimelineEntryOut.model_validate(e) for e in events]
@@ -90,7 +96,10 @@ def deliver_message(
             settings=tx.settings,
         )
         return MessageDelivered(
-            instance_id=instance_id, message=name, opened=[TaskOut.of(t) for t in opened]
+            instance_id=instance_id,
+            message=name,
+            opened=[TaskOut.of(t) for t in opened],
+            moved_to=moves.moved_to(tx.session, instance_id),
         )
 
 

@@ -69,6 +69,9 @@ class ProcessInstance(Base):
     serializer_version: Mapped[str] = mapped_column(String(16))
     revision: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # The case in the municipality the client moved from; that case's successor is the
+    # one naming it here (`moved_to`).
+    moved_from_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"), index=True)
     version: Mapped[ProcessVersion] = relationship(lazy="joined")
     client: Mapped[Client] = relationship()
 

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from pathways.cases import moves
 from pathways.cases import service as cases
 from pathways.edge.caller import Tx
 from pathways.edge.params import RowId
@@ -151,6 +152,7 @@ def case_page(
             ),
             **record_pages.case_section(tx, view.instance, list(view.tasks)),
             "consent_notice": consent,
+            "moved_to": moves.moved_to(tx.session, case_id),
         }
         return render(request, "cases/case.html", context)
 

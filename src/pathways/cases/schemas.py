@@ -44,11 +44,25 @@ class InstanceOut(BaseModel):
     ended_at: datetime | None
     tasks: list[TaskOut]
     timers: list[TimerOut]
+    moved_from: int | None = Field(
+        default=None, description="the case this one continues after the client moved here"
+    )
+    moved_to: int | None = Field(
+        default=None, description="the case opened where the client moved; this one ended"
+    )
 
     @classmethod
-    def of(cls, instance: ProcessInstance, tasks: list[Task], timers: list[Timer]) -> InstanceOut:
+    def of(
+        cls,
+        instance: ProcessInstance,
+        tasks: list[Task],
+        timers: list[Timer],
+        moved_to: int | None = None,
+    ) -> InstanceOut:
         return cls(
             id=instance.id,
+            moved_from=instance.moved_from_id,
+            moved_to=moved_to,
             model=instance.version.model.key,
             version=instance.version.number,
             state=instance.state,
@@ -105,6 +119,9 @@ class MessageDelivered(BaseModel):
     instance_id: int
     message: str
     opened: list[TaskOut]
+    moved_to: int | None = Field(
+        default=None, description="moved_away: the case opened in the new municipality"
+    )
 
 
 class OpenStepOut(BaseModel):

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, joinedload
 from pathways import clock, engine
 from pathways.audit import service as audit
 from pathways.audit.models import AuditEvent
-from pathways.cases import search
+from pathways.cases import moves, search
 from pathways.cases.models import Client, InstanceState, ProcessInstance
 from pathways.cases.progress import apply_advance, lock_instance, require_running
 from pathways.deadlines.calendars import team_closed_days
@@ -226,7 +226,8 @@ def deliver_message(
     """Hand a BPMN message (e.g. "registered as a jobseeker") to a waiting case.
 
     `correlation` gives the values of the message's correlation properties by name
-    (otherwise they are read from the payload).
+    (otherwise they are read from the payload). `moved_away` ends the case and opens it
+    in the client's new municipality (`cases.moves`).
     """
     if not _MESSAGE.fullmatch(name):
         raise InvalidData("a message name is 1-100 letters, digits, '_', '.' or '-'")
@@ -236,6 +237,10 @@ def deliver_message(
     permissions.require_messenger(actor, instance)
     require_running(instance)
     pathway = processes.pathway_for(instance.version, settings)
+    move = None
+    if name == moves.MOVED_AWAY and name in pathway.event_subprocess_messages():
+        move = moves.read_move(payload)  # the pathway moves with the client
+        moves.check_destination(session, instance, move)
     try:
         advance = pathway.deliver(
             instance.workflow_state,
@@ -246,10 +251,15 @@ def deliver_message(
             closed_days=team_closed_days(
                 session, team=instance.team, everywhere=settings.deadlines.closed_days
             ),
+            then_end=move is not None,
         )
     except Conflict as refused:  # worded without the name the caller sent
         raise Conflict(refused.message) from None
     opened = apply_advance(session, instance, advance, settings=settings)
+    if move is not None:
+        moves.open_in_new_municipality(
+            session, old=instance, move=move, actor=actor, settings=settings
+        )
     audit.record(
         session,
         actor=actor.login,

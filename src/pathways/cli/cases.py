@@ -7,7 +7,7 @@ from datetime import datetime
 import typer
 from sqlalchemy.orm import Session
 
-from pathways.cases import search
+from pathways.cases import moves, search
 from pathways.cases import service as cases
 from pathways.cases.schemas import CaseListOut, CaseSummaryOut, InstanceOut, split_message_body
 from pathways.cli.edge import (
@@ -209,8 +209,8 @@ def message(
     if correlation is not None:
         given = {**(given or {}), **parse_json_object(correlation, "--correlation")}
 
-    def work(session: Session, settings: Settings) -> list[Task]:
-        return cases.deliver_message(
+    def work(session: Session, settings: Settings) -> tuple[list[Task], int | None]:
+        opened = cases.deliver_message(
             session,
             instance_id=instance_id,
             name=name,
@@ -219,9 +219,12 @@ def message(
             actor=Actor.operator(),
             settings=settings,
         )
+        return opened, moves.moved_to(session, instance_id)
 
-    opened = run(work)
+    opened, moved_to = run(work)
     typer.echo(f"message {name} delivered to case {instance_id}")
+    if moved_to is not None:
+        typer.echo(f"case {instance_id} ended; the client's new municipality has case {moved_to}")
     for line in describe_hand_off(opened):
         typer.echo(line)
 

@@ -95,10 +95,23 @@ class Pathway:
         correlation: Mapping[str, Any] | None = None,
         *,
         closed_days: ClosedDays | None = None,
+        then_end: bool = False,
     ) -> Advance:
-        """Deliver message `name`; `correlation` gives correlation values by property name."""
+        """Deliver message `name`; `correlation` gives correlation values by property name.
+
+        With `then_end` the message ends the case, its open steps and timers withdrawn, when
+        an event subprocess of the process starts with it, or else once a waiting event has
+        caught it and the engine has run.
+        """
         workflow = self.load(state, version, closed_days)
         before = Snapshot.of(workflow)
+        if then_end and name in self.event_subprocess_messages():
+            # SpiffWorkflow 3.2 runs such a subprocess beside the rest of the process even
+            # when it is drawn interrupting, and links it into the shared spec for good the
+            # first time it starts: every case started later waits for it and never ends.
+            # Ending the case is all the subprocess is drawn to do, so it is not started.
+            workflow.cancel()
+            return advance_of(workflow, before, watch=False)
         message = correlate(workflow, name, payload, correlation or {})
         correlations = message.correlations
         event = BpmnEvent(
@@ -118,7 +131,20 @@ class Pathway:
             ) from None
         with engine_errors():
             workflow.do_engine_steps()
+        if then_end:
+            workflow.cancel()
+            return advance_of(workflow, before, watch=False)
         return advance_of(workflow, before)
+
+    def event_subprocess_messages(self) -> frozenset[str]:
+        """Names of the messages that start an event subprocess of the process itself."""
+        found: set[str] = set()
+        for spec_name in self.bundle.spec.start.trigger_specs:
+            subprocess = self.bundle.subprocess_specs.get(spec_name)
+            for start in subprocess.bpmn_start_events if subprocess is not None else ():
+                if isinstance(start.event_definition, MessageEventDefinition):
+                    found.add(start.event_definition.name)
+        return frozenset(found)
 
     def fire_timers(
         self, state: str, version: str, *, closed_days: ClosedDays | None = None

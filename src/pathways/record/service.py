@@ -271,3 +271,15 @@ def for_task(
             else None
         ),
     )
+
+
+def shared_with_kind(session: Session, *, instance: ProcessInstance, kind: str) -> dict[str, Any]:
+    """The fields recorded in the case that the forms share with `kind` (`x-share` naming
+    it or `team`), the latest value of each; fields only their recorder reads stay out."""
+    shared: dict[str, Any] = {}
+    for entry in entries_of(session, instance.id):
+        schema = instance.version.forms.get(entry.form)
+        for name, value in entry.data.items():
+            if kind in shared_kinds(schema, name):
+                shared[name] = value
+    return shared

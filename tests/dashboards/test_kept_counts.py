@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import timedelta
 
+import pytest
 from alembic import command
 from sqlalchemy import func, select
 
@@ -66,6 +67,25 @@ def test_the_overview_is_exact_at_every_hour_as_deadlines_come_and_pass(
             seen[kind] += n > 0
         frozen_clock.advance(timedelta(hours=1))
     assert seen["at_risk"] and seen["overdue"]  # the sweep crossed deadlines
+
+
+@pytest.mark.parametrize("window_hours", [5, 24])
+def test_the_overview_is_exact_with_a_window_within_a_day_or_of_a_whole_one(
+    db, settings, load, frozen_clock, window_hours
+):
+    """A short window cuts one day twice; a whole day's ends at the same hour tomorrow (and
+    at midnight, cuts nothing)."""
+    deadlines = settings.deadlines.model_copy(update={"at_risk_hours": window_hours})
+    narrow = settings.model_copy(update={"deadlines": deadlines})
+    seen = Counter()
+    for _ in range(26):  # hourly, across a midnight
+        with db.tx() as s:
+            figures = overview(s, narrow)
+            assert figures == counted_by_hand(s, narrow), frozen_clock.moment
+        for (*_, kind), n in figures.items():
+            seen[kind] += n > 0
+        frozen_clock.advance(timedelta(hours=1))
+    assert seen["at_risk"] and seen["overdue"]
 
 
 def test_a_narrowed_overview_from_the_counts_equals_plain_counting(db, settings, load):

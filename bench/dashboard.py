@@ -11,7 +11,12 @@ PostgreSQL runs when PATHWAYS_BENCH_DATABASE_URL is set. THE BENCHMARK EMPTIES E
 PATHWAYS TABLE IN THAT DATABASE before loading: point it at a database of its own.
 SQLite runs on a temporary file.
 
-Usage: python bench/dashboard.py [--cases N] [--runs N] [--skip-sqlite] [--json]
+Loading a million cases takes a long while: `--keep` leaves the PostgreSQL data in place
+and `--sqlite-file PATH` keeps the SQLite database in that file; `--reuse` then measures
+the data such a run left (the same seed, so the same rows) without emptying or loading.
+
+Usage: python bench/dashboard.py [--cases N] [--runs N] [--skip-sqlite] [--keep]
+       [--sqlite-file PATH] [--reuse] [--json]
 """
 
 from __future__ import annotations
@@ -335,19 +340,25 @@ def measure(engine: Engine, runs: int) -> list[tuple[str, int, float, float]]:
 
 
 def run(
-    label: str, engine: Engine, n_cases: int, runs: int
+    label: str, engine: Engine, n_cases: int, runs: int, *, reuse: bool = False
 ) -> list[tuple[str, str, int, float, float]]:
     migrate.upgrade(engine.url.render_as_string(hide_password=False))
-    if engine.dialect.name == "postgresql":
-        empty(engine)
     started = time.perf_counter()
-    load(engine, n_cases)
+    if reuse:
+        with engine.connect() as conn:
+            found = conn.execute(text("SELECT count(*) FROM process_instance")).scalar_one()
+        if found != n_cases:
+            raise SystemExit(f"{label}: --reuse found {found} cases, not {n_cases}")
+    else:
+        if engine.dialect.name == "postgresql":
+            empty(engine)
+        load(engine, n_cases)
     with engine.connect() as conn:
         n_tasks = conn.execute(text("SELECT count(*) FROM task")).scalar_one()
         n_open = conn.execute(text("SELECT count(*) FROM task WHERE state = 'open'")).scalar_one()
     print(
-        f"{label}: loaded {n_cases} cases, {n_tasks} tasks ({n_open} open)"
-        f" in {time.perf_counter() - started:.0f} s"
+        f"{label}: {'found' if reuse else 'loaded'} {n_cases} cases, {n_tasks} tasks"
+        f" ({n_open} open) in {time.perf_counter() - started:.0f} s"
     )
     return [(label, *row) for row in measure(engine, runs)]
 
@@ -358,20 +369,27 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--keep", action="store_true", help="leave the PostgreSQL data in place")
+    parser.add_argument("--sqlite-file", type=Path, help="keep the SQLite database in this file")
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure the data a --keep/--sqlite-file run left"
+    )
     add_json_flag(parser)
     args = parser.parse_args()
     rows = []
     pg_url = os.environ.get("PATHWAYS_BENCH_DATABASE_URL")
     if pg_url:
         engine = make_engine(pg_url)
-        rows += run("PostgreSQL", engine, args.cases, args.runs)
-        if not args.keep:
+        rows += run("PostgreSQL", engine, args.cases, args.runs, reuse=args.reuse)
+        if not (args.keep or args.reuse):
             empty(engine)
         engine.dispose()
     if not args.skip_sqlite:
         with tempfile.TemporaryDirectory() as folder:
-            engine = make_engine(f"sqlite:///{Path(folder) / 'bench.db'}")
-            rows += run("SQLite", engine, args.cases, args.runs)
+            path = args.sqlite_file or Path(folder) / "bench.db"
+            if not args.reuse:
+                path.unlink(missing_ok=True)
+            engine = make_engine(f"sqlite:///{path}")
+            rows += run("SQLite", engine, args.cases, args.runs, reuse=args.reuse)
             engine.dispose()
     print(f"\n{'database':<12} {'query':<38} {'rows':>6} {'p50 ms':>8} {'p95 ms':>8}")
     figures: dict[str, float] = {}

@@ -16,7 +16,7 @@ and `--sqlite-file PATH` keeps the SQLite database in that file; `--reuse` then 
 the data such a run left (the same seed, so the same rows) without emptying or loading.
 
 Usage: python bench/dashboard.py [--cases N] [--runs N] [--skip-sqlite] [--keep]
-       [--sqlite-file PATH] [--reuse] [--json]
+       [--sqlite-file PATH] [--reuse] [--goal-only] [--json]
 """
 
 from __future__ import annotations
@@ -292,7 +292,9 @@ def timed(engine: Engine, runs: int, query: Callable[..., list[Any]]) -> tuple[i
     return size, statistics.median(samples), cut[18]
 
 
-def measure(engine: Engine, runs: int) -> list[tuple[str, int, float, float]]:
+def measure(
+    engine: Engine, runs: int, *, goal_only: bool = False
+) -> list[tuple[str, int, float, float]]:
     settings = Settings()
     everyone = DashboardFilter()
     with session_factory(engine)() as session:
@@ -316,7 +318,7 @@ def measure(engine: Engine, runs: int) -> list[tuple[str, int, float, float]]:
             ),
         ]
     # Not part of the goal: heavier views read once a day or on demand.
-    few = max(runs // 10, 3)
+    few = 0 if goal_only else max(runs // 10, 3)
     operator = Actor.operator()
     queries += [
         (
@@ -336,11 +338,11 @@ def measure(engine: Engine, runs: int) -> list[tuple[str, int, float, float]]:
         ),
     ]
     with clock.frozen(NOW):
-        return [(label, *timed(engine, n, query)) for label, n, query in queries]
+        return [(label, *timed(engine, n, query)) for label, n, query in queries if n]
 
 
 def run(
-    label: str, engine: Engine, n_cases: int, runs: int, *, reuse: bool = False
+    label: str, engine: Engine, n_cases: int, runs: int, *, reuse: bool, goal_only: bool
 ) -> list[tuple[str, str, int, float, float]]:
     migrate.upgrade(engine.url.render_as_string(hide_password=False))
     started = time.perf_counter()
@@ -360,7 +362,7 @@ def run(
         f"{label}: {'found' if reuse else 'loaded'} {n_cases} cases, {n_tasks} tasks"
         f" ({n_open} open) in {time.perf_counter() - started:.0f} s"
     )
-    return [(label, *row) for row in measure(engine, runs)]
+    return [(label, *row) for row in measure(engine, runs, goal_only=goal_only)]
 
 
 def main() -> None:
@@ -373,13 +375,18 @@ def main() -> None:
     parser.add_argument(
         "--reuse", action="store_true", help="measure the data a --keep/--sqlite-file run left"
     )
+    parser.add_argument(
+        "--goal-only", action="store_true", help="only the queries the goal is about"
+    )
     add_json_flag(parser)
     args = parser.parse_args()
     rows = []
     pg_url = os.environ.get("PATHWAYS_BENCH_DATABASE_URL")
     if pg_url:
         engine = make_engine(pg_url)
-        rows += run("PostgreSQL", engine, args.cases, args.runs, reuse=args.reuse)
+        rows += run(
+            "PostgreSQL", engine, args.cases, args.runs, reuse=args.reuse, goal_only=args.goal_only
+        )
         if not (args.keep or args.reuse):
             empty(engine)
         engine.dispose()
@@ -389,7 +396,9 @@ def main() -> None:
             if not args.reuse:
                 path.unlink(missing_ok=True)
             engine = make_engine(f"sqlite:///{path}")
-            rows += run("SQLite", engine, args.cases, args.runs, reuse=args.reuse)
+            rows += run(
+                "SQLite", engine, args.cases, args.runs, reuse=args.reuse, goal_only=args.goal_only
+            )
             engine.dispose()
     print(f"\n{'database':<12} {'query':<38} {'rows':>6} {'p50 ms':>8} {'p95 ms':>8}")
     figures: dict[str, float] = {}

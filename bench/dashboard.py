@@ -11,7 +11,12 @@ PostgreSQL runs when PATHWAYS_BENCH_DATABASE_URL is set. THE BENCHMARK EMPTIES E
 PATHWAYS TABLE IN THAT DATABASE before loading: point it at a database of its own.
 SQLite runs on a temporary file.
 
-Usage: python bench/dashboard.py [--cases N] [--runs N] [--skip-sqlite] [--json]
+Loading a million cases takes a long while: `--keep` leaves the PostgreSQL data in place
+and `--sqlite-file PATH` keeps the SQLite database in that file; `--reuse` then measures
+the data such a run left (the same seed, so the same rows) without emptying or loading.
+
+Usage: python bench/dashboard.py [--cases N] [--runs N] [--skip-sqlite] [--keep]
+       [--sqlite-file PATH] [--reuse] [--goal-only] [--json]
 """
 
 from __future__ import annotations
@@ -227,16 +232,7 @@ def load(engine: Engine, n_cases: int) -> None:
         if len(instances) >= CHUNK:
             flush(engine, named, clients, instances, task_rows)
     flush(engine, named, clients, instances, task_rows)
-    with session_factory(engine)() as session, session.begin():
-        counts.rebuild(session)  # the rows were written past the projection: count them
-    # What autovacuum would have done by morning: statistics and the visibility map
-    # (which lets the covering indexes answer without touching the table).
-    if engine.dialect.name == "postgresql":
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text("VACUUM ANALYZE"))
-    else:
-        with engine.begin() as conn:  # what `pathways dashboard daily` keeps fresh
-            conn.execute(text("ANALYZE"))
+    count_kept(engine, vacuum="")
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             for name in (
@@ -250,6 +246,23 @@ def load(engine: Engine, n_cases: int) -> None:
             ):
                 sequence = f"pg_get_serial_sequence('\"{name}\"', 'id')"
                 conn.execute(text(f'SELECT setval({sequence}, (SELECT max(id) FROM "{name}"))'))
+
+
+def count_kept(engine: Engine, *, vacuum: str) -> None:
+    """Recount the kept counts from the task rows (which were written past the
+    projection) and fold them as the scheduler does every minute; then what autovacuum
+    would have done by morning to `vacuum` (every table if empty): statistics and the
+    visibility map (which lets the covering indexes answer without touching the table)."""
+    with session_factory(engine)() as session, session.begin():
+        counts.rebuild(session)
+    with clock.frozen(NOW), session_factory(engine)() as session, session.begin():
+        counts.compact(session)
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(f"VACUUM ANALYZE {vacuum}"))
+    else:
+        with engine.begin() as conn:  # what `pathways dashboard daily` keeps fresh
+            conn.execute(text(f"ANALYZE {vacuum}"))
 
 
 def flush(engine: Engine, named: dict[str, Table], *batches: list[dict[str, Any]]) -> None:
@@ -287,7 +300,9 @@ def timed(engine: Engine, runs: int, query: Callable[..., list[Any]]) -> tuple[i
     return size, statistics.median(samples), cut[18]
 
 
-def measure(engine: Engine, runs: int) -> list[tuple[str, int, float, float]]:
+def measure(
+    engine: Engine, runs: int, *, goal_only: bool = False
+) -> list[tuple[str, int, float, float]]:
     settings = Settings()
     everyone = DashboardFilter()
     with session_factory(engine)() as session:
@@ -311,7 +326,7 @@ def measure(engine: Engine, runs: int) -> list[tuple[str, int, float, float]]:
             ),
         ]
     # Not part of the goal: heavier views read once a day or on demand.
-    few = max(runs // 10, 3)
+    few = 0 if goal_only else max(runs // 10, 3)
     operator = Actor.operator()
     queries += [
         (
@@ -331,25 +346,32 @@ def measure(engine: Engine, runs: int) -> list[tuple[str, int, float, float]]:
         ),
     ]
     with clock.frozen(NOW):
-        return [(label, *timed(engine, n, query)) for label, n, query in queries]
+        return [(label, *timed(engine, n, query)) for label, n, query in queries if n]
 
 
 def run(
-    label: str, engine: Engine, n_cases: int, runs: int
+    label: str, engine: Engine, n_cases: int, runs: int, *, reuse: bool, goal_only: bool
 ) -> list[tuple[str, str, int, float, float]]:
     migrate.upgrade(engine.url.render_as_string(hide_password=False))
-    if engine.dialect.name == "postgresql":
-        empty(engine)
     started = time.perf_counter()
-    load(engine, n_cases)
+    if reuse:
+        with engine.connect() as conn:
+            found = conn.execute(text("SELECT count(*) FROM process_instance")).scalar_one()
+        if found != n_cases:
+            raise SystemExit(f"{label}: --reuse found {found} cases, not {n_cases}")
+        count_kept(engine, vacuum="task_count")  # as this version of the code keeps them
+    else:
+        if engine.dialect.name == "postgresql":
+            empty(engine)
+        load(engine, n_cases)
     with engine.connect() as conn:
         n_tasks = conn.execute(text("SELECT count(*) FROM task")).scalar_one()
         n_open = conn.execute(text("SELECT count(*) FROM task WHERE state = 'open'")).scalar_one()
     print(
-        f"{label}: loaded {n_cases} cases, {n_tasks} tasks ({n_open} open)"
-        f" in {time.perf_counter() - started:.0f} s"
+        f"{label}: {'found' if reuse else 'loaded'} {n_cases} cases, {n_tasks} tasks"
+        f" ({n_open} open) in {time.perf_counter() - started:.0f} s"
     )
-    return [(label, *row) for row in measure(engine, runs)]
+    return [(label, *row) for row in measure(engine, runs, goal_only=goal_only)]
 
 
 def main() -> None:
@@ -358,20 +380,34 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--keep", action="store_true", help="leave the PostgreSQL data in place")
+    parser.add_argument("--sqlite-file", type=Path, help="keep the SQLite database in this file")
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure the data a --keep/--sqlite-file run left"
+    )
+    parser.add_argument(
+        "--goal-only", action="store_true", help="only the queries the goal is about"
+    )
     add_json_flag(parser)
     args = parser.parse_args()
     rows = []
     pg_url = os.environ.get("PATHWAYS_BENCH_DATABASE_URL")
     if pg_url:
         engine = make_engine(pg_url)
-        rows += run("PostgreSQL", engine, args.cases, args.runs)
-        if not args.keep:
+        rows += run(
+            "PostgreSQL", engine, args.cases, args.runs, reuse=args.reuse, goal_only=args.goal_only
+        )
+        if not (args.keep or args.reuse):
             empty(engine)
         engine.dispose()
     if not args.skip_sqlite:
         with tempfile.TemporaryDirectory() as folder:
-            engine = make_engine(f"sqlite:///{Path(folder) / 'bench.db'}")
-            rows += run("SQLite", engine, args.cases, args.runs)
+            path = args.sqlite_file or Path(folder) / "bench.db"
+            if not args.reuse:
+                path.unlink(missing_ok=True)
+            engine = make_engine(f"sqlite:///{path}")
+            rows += run(
+                "SQLite", engine, args.cases, args.runs, reuse=args.reuse, goal_only=args.goal_only
+            )
             engine.dispose()
     print(f"\n{'database':<12} {'query':<38} {'rows':>6} {'p50 ms':>8} {'p95 ms':>8}")
     figures: dict[str, float] = {}

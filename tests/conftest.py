@@ -47,6 +47,12 @@ BACKENDS = [
 ]
 
 
+# What a browser shows does not depend on the database: every service, API route and
+# page is tested on both, so tests that drive Chromium run on SQLite alone (a
+# PostgreSQL run of each took as long again, for nothing more proven).
+ONE_BACKEND = pytest.mark.parametrize("db", ["sqlite"], indirect=True)
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One migrated SQLite file, copied for each test (migrating each time is slow)."""

@@ -15,6 +15,9 @@ from playwright.sync_api import expect
 
 from pathways.web.api_docs import swagger_built
 from tests.browser.conftest import ARTIFACTS, log_in
+from tests.conftest import ONE_BACKEND
+
+pytestmark = ONE_BACKEND
 
 
 def _csp_errors(page) -> list[str]:

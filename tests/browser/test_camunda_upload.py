@@ -9,6 +9,10 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from tests.browser.test_modeler import open_modeler, status
+from tests.conftest import ONE_BACKEND
+
+pytestmark = ONE_BACKEND
+
 
 CAMUNDA = Path(__file__).parents[1] / "bpmn" / "camunda"
 

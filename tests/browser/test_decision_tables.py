@@ -13,6 +13,10 @@ from pathways.people.actors import Actor
 from pathways.processes import service as processes
 from tests import factories
 from tests.browser.conftest import log_in
+from tests.conftest import ONE_BACKEND
+
+pytestmark = ONE_BACKEND
+
 
 TESTS = Path(__file__).parents[1]
 MODEL = (TESTS / "bpmn" / "decide.bpmn").read_bytes()

@@ -11,6 +11,10 @@ from playwright.sync_api import expect
 from tests import factories
 from tests.browser.conftest import log_in
 from tests.browser.test_modeler import open_group, select_element
+from tests.conftest import ONE_BACKEND
+
+pytestmark = ONE_BACKEND
+
 
 XML = {"Content-Type": "application/xml"}
 INTAKE = factories.BPMN.joinpath("intake.bpmn").read_bytes()

@@ -16,11 +16,15 @@ from tests import factories
 from tests.api.conftest import Api, seed
 from tests.api.live import LiveServer
 from tests.browser.conftest import ARTIFACTS, log_in
+from tests.conftest import ONE_BACKEND
 
-pytestmark = pytest.mark.skipif(
-    not (STATIC_DIR / "build" / "heatmap.js").is_file(),
-    reason="the heatmap assets are not built (make assets)",
-)
+pytestmark = [
+    ONE_BACKEND,
+    pytest.mark.skipif(
+        not (STATIC_DIR / "build" / "heatmap.js").is_file(),
+        reason="the heatmap assets are not built (make assets)",
+    ),
+]
 
 
 @pytest.fixture

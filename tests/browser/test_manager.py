@@ -12,6 +12,9 @@ from pathways.tasks import service as tasks
 from pathways.tasks.models import Task
 from tests import factories
 from tests.browser.conftest import ARTIFACTS, log_in
+from tests.conftest import ONE_BACKEND
+
+pytestmark = ONE_BACKEND
 
 
 def _anna_holds_the_barsby_task(live) -> int:

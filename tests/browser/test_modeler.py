@@ -13,6 +13,10 @@ from sqlalchemy import select
 from pathways.cases.models import Client, ProcessInstance
 from tests import factories
 from tests.browser.conftest import log_in
+from tests.conftest import ONE_BACKEND
+
+pytestmark = ONE_BACKEND
+
 
 HOSTILE = (
     b'<?xml version="1.0"?>\n<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/hostname">]>\n'

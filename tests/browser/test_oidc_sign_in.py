@@ -11,9 +11,10 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS
+from tests.conftest import ONE_BACKEND
 from tests.oidc.conftest import OidcEnv, OidcFactory, oidc_env  # noqa: F401 - the fixture
 
-pytestmark = pytest.mark.browser
+pytestmark = [ONE_BACKEND, pytest.mark.browser]
 
 
 @pytest.fixture

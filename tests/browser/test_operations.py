@@ -8,6 +8,9 @@ from playwright.sync_api import expect
 
 from pathways.incidents import service as incidents
 from tests.browser.conftest import ARTIFACTS, log_in
+from tests.conftest import ONE_BACKEND
+
+pytestmark = ONE_BACKEND
 
 
 @pytest.mark.parametrize("width", [375, 1280])

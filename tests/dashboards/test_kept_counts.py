@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from datetime import timedelta
 
+import pytest
 from alembic import command
 from sqlalchemy import func, select
 
+from pathways import clock
 from pathways.cases import migration
 from pathways.cases import service as cases
 from pathways.dashboards import service
@@ -68,6 +70,25 @@ def test_the_overview_is_exact_at_every_hour_as_deadlines_come_and_pass(
     assert seen["at_risk"] and seen["overdue"]  # the sweep crossed deadlines
 
 
+@pytest.mark.parametrize("window_hours", [5, 24])
+def test_the_overview_is_exact_with_a_window_within_a_day_or_of_a_whole_one(
+    db, settings, load, frozen_clock, window_hours
+):
+    """A short window cuts one day twice; a whole day's ends at the same hour tomorrow (and
+    at midnight, cuts nothing)."""
+    deadlines = settings.deadlines.model_copy(update={"at_risk_hours": window_hours})
+    narrow = settings.model_copy(update={"deadlines": deadlines})
+    seen = Counter()
+    for _ in range(26):  # hourly, across a midnight
+        with db.tx() as s:
+            figures = overview(s, narrow)
+            assert figures == counted_by_hand(s, narrow), frozen_clock.moment
+        for (*_, kind), n in figures.items():
+            seen[kind] += n > 0
+        frozen_clock.advance(timedelta(hours=1))
+    assert seen["at_risk"] and seen["overdue"]
+
+
 def test_a_narrowed_overview_from_the_counts_equals_plain_counting(db, settings, load):
     with db.tx() as s:
         for filters, keep in [
@@ -95,18 +116,49 @@ def test_fired_deadlines_and_cancelled_cases_keep_the_counts_exact(
         assert overview(s, settings) == counted_by_hand(s, settings)
 
 
+def folded(rows, settled):
+    """The kept rows as folding leaves them: the days before `settled` on that day."""
+    found = Counter()
+    for (*key, day), n in rows.items():
+        found[(*key, day if day is None or day >= settled else settled)] += n
+    return +found
+
+
 def test_folding_and_recounting_leave_the_figures_as_they_were(db, settings, load):
     with db.tx() as s:
         before, rows = overview(s, settings), kept_rows(s)
         assert s.scalar(select(func.count()).select_from(TaskCount)) > len(+rows)
     with db.tx() as s:
         counts.compact(s)
+    past = folded(rows, counts.settled_day(clock.now()))
+    assert len(past) < len(+rows)  # the load's past spans several days
     with db.tx() as s:
-        assert s.scalar(select(func.count()).select_from(TaskCount)) == len(+rows)
-        assert kept_rows(s) == +rows and overview(s, settings) == before
+        assert s.scalar(select(func.count()).select_from(TaskCount)) == len(past)
+        assert kept_rows(s) == past and overview(s, settings) == before
         counts.rebuild(s)
     with db.tx() as s:
         assert kept_rows(s) == +rows and overview(s, settings) == before
+
+
+def test_folding_puts_the_past_on_one_day_and_the_figures_stay_exact_as_time_passes(
+    db, settings, load, frozen_clock
+):
+    for _ in range(4):
+        frozen_clock.advance(timedelta(days=2))
+        with db.tx() as s:
+            rows = kept_rows(s)
+            counts.compact(s)
+        settled = counts.settled_day(frozen_clock.moment)
+        with db.tx() as s:
+            assert kept_rows(s) == folded(rows, settled)
+            assert overview(s, settings) == counted_by_hand(s, settings), frozen_clock.moment
+        for _ in range(6):  # the hours after a fold
+            frozen_clock.advance(timedelta(hours=5))
+            with db.tx() as s:
+                assert overview(s, settings) == counted_by_hand(s, settings), frozen_clock.moment
+    with db.tx() as s:  # by then every due day of the load has been folded onto one
+        days = {key[-1] for key in kept_rows(s)}
+        assert days <= {None, counts.settled_day(frozen_clock.moment - timedelta(hours=30))}
 
 
 def test_the_migration_counts_the_tasks_already_open(db, settings, load):

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from pathways.web.templating import htmx_available
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, ONE_BACKEND
 from tests.pages.flow import start_three_org_case
 
 HTMX_BUILT = htmx_available()  # `make assets` built it; without it every click reloads
@@ -21,6 +21,7 @@ ARTIFACTS = Path(__file__).parents[1] / "artifacts"
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 pytestmark = [
+    ONE_BACKEND,
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM}"),
 ]

@@ -6,12 +6,13 @@ import pytest
 
 from pathways.tasks import service as tasks
 from tests import factories
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, ONE_BACKEND
 from tests.pages.test_browser import shot
 from tests.record.cases import ASSESSMENT, task_id
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 pytestmark = [
+    ONE_BACKEND,
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM}"),
 ]

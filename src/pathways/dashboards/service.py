@@ -6,18 +6,17 @@ Step durations live in `durations.py`, daily snapshots in `snapshots.py`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from pathways import clock
 from pathways.audit import service as audit
 from pathways.calendar import finnish_calendar
 from pathways.cases.models import Client, ProcessInstance
+from pathways.dashboards import kept_overview
 from pathways.dashboards.filters import (
     IS_OPEN,
     DashboardFilter,
@@ -33,7 +32,6 @@ from pathways.people.actors import Actor
 from pathways.people.models import Organisation, User, name_in
 from pathways.processes.models import ProcessModel, ProcessVersion
 from pathways.settings import Settings
-from pathways.tasks import counts
 from pathways.tasks.models import Task, TaskCount
 
 
@@ -147,39 +145,17 @@ _Figures = dict[tuple[int, int, str, str], list[int]]
 def _overview_kept(
     session: Session, *, actor: Actor, filters: DashboardFilter, settings: Settings
 ) -> list[StepCount]:
-    """Whole due days from the kept counts; the (at most two) days that `now` and the end
-    of the at-risk window cut in two, from the task rows of those days."""
-    now = clock.now()
-    soon = now + settings.deadlines.at_risk_window
-    today, last = counts.due_day(now), counts.due_day(soon)
-    assert today is not None and last is not None  # noqa: S101 (both are set moments)
-    figures: _Figures = {}
-    kept = TaskCount
-    narrowed = _kept_conditions(session, actor=actor, filters=filters)
-    whole_days = select(
-        kept.organisation_id,
-        kept.model_id,
-        kept.step,
-        kept.step_name,
-        func.sum(kept.open),
-        func.sum(case((and_(kept.due_on > today, kept.due_on < last), kept.open), else_=0)),
-        func.sum(case((kept.due_on < today, kept.open), else_=0)),
-    ).where(or_(kept.due_on.is_(None), kept.due_on.not_in({today, last})), *narrowed)
-    _add(figures, session.execute(whole_days.group_by(*_KEPT_KEY)))
-    day_starts = sorted({_midnight(today), _midnight(last)})
-    cut_days = or_(
-        *[
-            and_(Task.due_at >= start, Task.due_at < start + timedelta(days=1))
-            for start in day_starts
-        ]
+    """From the kept counts, with the parts of the days that `now` and the end of the
+    at-risk window cut counted from task rows (`kept_overview.py`)."""
+    figures = kept_overview.figures(
+        session,
+        kept_where=_kept_conditions(session, actor=actor, filters=filters),
+        actor=actor,
+        filters=filters,
+        now=clock.now(),
+        window=settings.deadlines.at_risk_window,
     )
-    where = conditions(session, actor=actor, where=filters)
-    live = open_counts(now, settings.deadlines.at_risk_window).where(cut_days, *where)
-    _add(figures, session.execute(live))
     return _named(session, figures)
-
-
-_KEPT_KEY = (TaskCount.organisation_id, TaskCount.model_id, TaskCount.step, TaskCount.step_name)
 
 
 def _kept_conditions(
@@ -194,20 +170,6 @@ def _kept_conditions(
     if filters.step is not None:
         found.append(TaskCount.step == filters.step)
     return found
-
-
-def _midnight(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=UTC)
-
-
-def _add(figures: _Figures, rows: Iterable[Any]) -> None:
-    for organisation_id, model, step, step_name, open_, at_risk, overdue in rows:
-        if organisation_id is None:
-            continue  # the inner join of the counted overview drops these too
-        total = figures.setdefault((organisation_id, model, step, step_name), [0, 0, 0])
-        total[0] += int(open_)
-        total[1] += int(at_risk)
-        total[2] += int(overdue)
 
 
 def _named(session: Session, figures: _Figures) -> list[StepCount]:

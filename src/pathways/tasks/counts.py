@@ -6,20 +6,23 @@ and a poller's batch cannot deadlock against a request over it. `compact` folds 
 rows into one per key (the scheduler does, every minute); `rebuild` recounts from the
 task rows (after bulk loads that bypass the projection).
 
-The dashboards read these counts per due day; only the days of `now` and of the end of
-the at-risk window are counted from the task rows, so the overview stays exact at any
-moment while reading a few rows per step instead of every open task.
+The dashboards read these counts per due day; only parts of the days of `now` and of the
+end of the at-risk window are counted from the task rows, so the overview stays exact at
+any moment while reading a few rows per step instead of every open task. Days past are
+all overdue alike, so folding also moves every day before `SETTLED` days ago onto that
+day: a key's past is then one row, not one per day of the past months.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import case, delete, func, insert, literal, select, text
 from sqlalchemy.orm import Session
 
+from pathways import clock
 from pathways.db.base import table_of
 from pathways.tasks.models import TaskCount
 
@@ -71,26 +74,46 @@ def _order(item: tuple[CountKey, int]) -> tuple[int, int, str, str, date]:
     return (*key[:4], key.due_on or date.min)
 
 
+# Days before today less this many are folded onto one; the margin keeps them past for
+# any replica whose clock is behind the folding one's.
+SETTLED = timedelta(days=2)
+
+
+def settled_day(now: datetime) -> date:
+    """The day that every earlier due day is folded onto."""
+    return now.astimezone(UTC).date() - SETTLED
+
+
 def compact(session: Session) -> None:
-    """Fold every key's rows into one (dropping keys that sum to nothing)."""
+    """Fold every key's rows into one per due day (dropping keys that sum to nothing), the
+    days before `settled_day` onto that day."""
+    settled = settled_day(clock.now())
     if session.get_bind().dialect.name == "postgresql":
         # One statement, one snapshot: a row committed meanwhile is either folded or kept.
-        keys = ", ".join(_COLUMNS)
+        others = ", ".join(_COLUMNS[:-1])
         session.execute(
             text(
-                f"WITH gone AS (DELETE FROM task_count RETURNING {keys}, open)"  # noqa: S608 (constants)
-                f" INSERT INTO task_count ({keys}, open)"
-                f" SELECT {keys}, sum(open) FROM gone GROUP BY {keys} HAVING sum(open) <> 0"
-            )
+                f"WITH gone AS (DELETE FROM task_count RETURNING {others}, due_on, open),"  # noqa: S608 (constants)
+                " folded AS (SELECT"
+                f" {others}, CASE WHEN due_on < :settled THEN :settled ELSE due_on END AS due_on,"
+                " open FROM gone)"
+                f" INSERT INTO task_count ({others}, due_on, open)"
+                f" SELECT {others}, due_on, sum(open) FROM folded"
+                f" GROUP BY {others}, due_on HAVING sum(open) <> 0"
+            ),
+            {"settled": settled},
         )
         return
     # SQLite has one writer at a time: reading, deleting and writing back is exact.
     table = table_of(TaskCount)
-    keys_ = [table.c[name] for name in _COLUMNS]
+    day = case((table.c.due_on < settled, literal(settled)), else_=table.c.due_on)
+    rows = select(*[table.c[name] for name in _COLUMNS[:-1]], day.label("due_on"), table.c.open)
+    source = rows.subquery()
+    keys = [source.c[name] for name in _COLUMNS]
     folded = session.execute(
-        select(*keys_, func.sum(table.c.open).label("open"))
-        .group_by(*keys_)
-        .having(func.sum(table.c.open) != 0)
+        select(*keys, func.sum(source.c.open).label("open"))
+        .group_by(*keys)
+        .having(func.sum(source.c.open) != 0)
     ).all()
     session.execute(delete(table))
     if folded:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from pathways.web.templating import htmx_available
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, ONE_BACKEND
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, ONE_BACKEND, TIME_SCALE
 from tests.pages.flow import start_three_org_case
 
 HTMX_BUILT = htmx_available()  # `make assets` built it; without it every click reloads
@@ -44,7 +44,8 @@ def chromium(tmp_path, playwright_driver) -> Iterator[object]:
             locale="en-GB",
             viewport={"width": 390, "height": 844} if phone else {"width": 1280, "height": 900},
         )
-        context.set_default_timeout(15_000)
+        # A busy machine may take its time to answer a click; a slow page still fails.
+        context.set_default_timeout(30_000 * TIME_SCALE)
         contexts.append(context)
         page = context.pages[0] if context.pages else context.new_page()
         # A blocked inline script or style (CSP) or a failed asset shows up here.

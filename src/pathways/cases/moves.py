@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 from pathways import clock
 from pathways.audit import service as audit
 from pathways.cases import search
-from pathways.cases.models import Client, InstanceState, ProcessInstance
-from pathways.cases.progress import apply_advance
+from pathways.cases.models import Client, ProcessInstance
+from pathways.cases.opening import open_case
 from pathways.errors import Conflict, DuplicateCase, InvalidData, NotFound
 from pathways.organisation_kinds import OrganisationKind
 from pathways.people import service as people
@@ -97,21 +97,16 @@ def open_in_new_municipality(
     ):
         raise DuplicateCase("a case of this pathway already runs for the client there")
     data = record.shared_with_kind(session, instance=old, kind=OrganisationKind.MUNICIPALITY)
-    advance = processes.pathway_for(version, settings).start(data)
-    new = ProcessInstance(
+    new = open_case(
+        session,
         version=version,
         client=client,
         team=team,
-        state=InstanceState.RUNNING,
-        started_at=clock.now(),
-        started_by=actor.login,
-        workflow_state=advance.state,
-        serializer_version=advance.serializer_version,
+        data=data,
+        actor=actor,
+        settings=settings,
         moved_from_id=old.id,
     )
-    session.add(new)
-    session.flush()
-    apply_advance(session, new, advance, settings=settings)
     _audit(session, actor=actor, old=old, new=new, move=move, carried=sorted(data))
     return new
 

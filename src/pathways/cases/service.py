@@ -15,6 +15,7 @@ from pathways.audit import service as audit
 from pathways.audit.models import AuditEvent
 from pathways.cases import moves, search
 from pathways.cases.models import Client, InstanceState, ProcessInstance
+from pathways.cases.opening import open_case
 from pathways.cases.progress import apply_advance, lock_instance, require_running
 from pathways.deadlines.calendars import team_closed_days
 from pathways.deadlines.models import Timer
@@ -82,21 +83,15 @@ def start(
     kept = _client(session, client, actor)
     if not duplicate_confirmed:
         _refuse_duplicate(session, kept, model)
-    closed = team_closed_days(session, team=members, everywhere=settings.deadlines.closed_days)
-    advance = processes.pathway_for(version, settings).start(data, closed_days=closed)
-    instance = ProcessInstance(
+    instance = open_case(
+        session,
         version=version,
         client=kept,
         team=members,
-        state=InstanceState.RUNNING,
-        started_at=clock.now(),
-        started_by=actor.login,
-        workflow_state=advance.state,
-        serializer_version=advance.serializer_version,
+        data=data,
+        actor=actor,
+        settings=settings,
     )
-    session.add(instance)
-    session.flush()
-    apply_advance(session, instance, advance, settings=settings)
     audit.record(
         session,
         actor=actor.login,

@@ -204,7 +204,7 @@ def _run_to_end(moving: Pathway) -> bool:
 
 def test_a_message_that_starts_an_event_subprocess_can_end_the_case_at_any_step(monday):
     moving = model("moving")
-    assert moving.event_subprocess_messages() == {"moved_away"}
+    assert moving.event_subprocess_messages == {"moved_away"}
     started = moving.start({})
     (first,) = started.open_tasks
     ended = moving.deliver(

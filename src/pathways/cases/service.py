@@ -233,7 +233,7 @@ def deliver_message(
     require_running(instance)
     pathway = processes.pathway_for(instance.version, settings)
     move = None
-    if name == moves.MOVED_AWAY and name in pathway.event_subprocess_messages():
+    if name == moves.MOVED_AWAY and name in pathway.event_subprocess_messages:
         move = moves.read_move(payload)  # the pathway moves with the client
         moves.check_destination(session, instance, move)
     try:

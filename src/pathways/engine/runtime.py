@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from functools import cached_property
 from threading import Lock
 from typing import Any
 from uuid import UUID
@@ -99,13 +100,12 @@ class Pathway:
     ) -> Advance:
         """Deliver message `name`; `correlation` gives correlation values by property name.
 
-        With `then_end` the message ends the case, its open steps and timers withdrawn, when
-        an event subprocess of the process starts with it, or else once a waiting event has
-        caught it and the engine has run.
+        With `then_end`, a message that starts an event subprocess of the process ends the
+        case instead, its open steps and timers withdrawn.
         """
         workflow = self.load(state, version, closed_days)
         before = Snapshot.of(workflow)
-        if then_end and name in self.event_subprocess_messages():
+        if then_end and name in self.event_subprocess_messages:
             # SpiffWorkflow 3.2 runs such a subprocess beside the rest of the process even
             # when it is drawn interrupting, and links it into the shared spec for good the
             # first time it starts: every case started later waits for it and never ends.
@@ -131,11 +131,9 @@ class Pathway:
             ) from None
         with engine_errors():
             workflow.do_engine_steps()
-        if then_end:
-            workflow.cancel()
-            return advance_of(workflow, before, watch=False)
         return advance_of(workflow, before)
 
+    @cached_property
     def event_subprocess_messages(self) -> frozenset[str]:
         """Names of the messages that start an event subprocess of the process itself."""
         found: set[str] = set()

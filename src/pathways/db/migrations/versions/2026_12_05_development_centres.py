@@ -39,7 +39,10 @@ def _rename(old: str, new: str) -> None:
     bind.execute(organisation.update().where(organisation.c.kind == old).values(kind=new))
     for name, column in KIND_LISTS:
         table = sa.table(name, sa.column("id", sa.Integer), sa.column(column, JSONValue))
-        for row_id, kinds in bind.execute(sa.select(table.c.id, table.c[column])).all():
+        # Only rows naming the code are read: notes may be many.
+        naming = sa.cast(table.c[column], sa.Text).like(f'%"{old}"%')
+        rows = bind.execute(sa.select(table.c.id, table.c[column]).where(naming)).all()
+        for row_id, kinds in rows:
             if isinstance(kinds, list) and old in kinds:
                 renamed = [new if kind == old else kind for kind in kinds]
                 bind.execute(table.update().where(table.c.id == row_id).values({column: renamed}))
